@@ -1,0 +1,69 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """Sign-in by username or phone. We keep no ID number, address or anything beyond what sign-in needs."""
+
+    phone = models.CharField(_("số điện thoại"), max_length=15, unique=True, null=True, blank=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+
+    def __str__(self):
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Quản trị hệ thống")
+    PROVINCE_OFFICER = "province_officer", _("Cán bộ cấp tỉnh")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
+    TEAM_LEADER = "team_leader", _("Tổ trưởng")
+    TEAM_MEMBER = "team_member", _("Thành viên tổ")
+
+
+# Roles that may change units, import villages, grant roles and read the audit log within their scope.
+OFFICER_ROLES = {Role.ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}
+# Which roles an officer may grant: never one above their own.
+GRANTABLE = {
+    Role.ADMIN: [Role.ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER],
+    Role.PROVINCE_OFFICER: [Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER],
+    Role.COMMUNE_OFFICER: [Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER],
+}
+
+
+class RoleAssignment(models.Model):
+    """A user's role on a unit and everything below it. The system admin role has no unit: it covers all."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="role_assignments"
+    )
+    granted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("phân quyền")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="admin") | models.Q(unit__isnull=False),
+                name="role_needs_unit_unless_admin",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} — {self.unit or _('toàn quốc')}"
+
+
+class LoginLock(models.Model):
+    """Failed sign-ins per account name, for lock-out. Keyed by what was typed, so unknown names lock too."""
+
+    identifier = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    first_failure_at = models.DateTimeField(null=True)
+    locked_until = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"{self.identifier}: {self.failures}"

@@ -1,0 +1,138 @@
+"""Fixed test people, one per kind of user, on a small tree of two provinces.
+
+Lào Cai (15) ── Phường Lào Cai (02647) ── Tổ dân phố Cốc Lếu, Tổ dân phố Kim Tân
+           └── Xã Mường Khương (02953) ── Thôn Na Lang
+Tuyên Quang (08) ── Xã Đồng Văn (00721) ── Thôn Lũng Cú
+"""
+
+import io
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tocns.accounts.models import Role
+from tocns.accounts.services import create_user, grant_role
+from tocns.units.models import Unit, UnitKind
+from tocns.units.services import new_unit
+
+PASSWORD = "mat-khau-thu-nghiem"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings, tmp_path):
+    # Argon2 is the production hasher (see test_login); tests need hundreds of sign-ins, so hash cheaply.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_unit(code, name, kind, parent=None, **extra):
+    unit = new_unit(code=code, name=name, kind=kind, parent=parent, **extra)
+    unit.save()
+    return unit
+
+
+@dataclass
+class Tree:
+    lao_cai: Unit
+    phuong_lao_cai: Unit
+    coc_leu: Unit
+    kim_tan: Unit
+    muong_khuong: Unit
+    na_lang: Unit
+    tuyen_quang: Unit
+    dong_van: Unit
+    lung_cu: Unit
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    lao_cai = make_unit("15", "Lào Cai", UnitKind.PROVINCE, is_official=True)
+    phuong = make_unit("02647", "Phường Lào Cai", UnitKind.COMMUNE, lao_cai, is_official=True)
+    muong_khuong = make_unit("02953", "Xã Mường Khương", UnitKind.COMMUNE, lao_cai, is_official=True)
+    tuyen_quang = make_unit("08", "Tuyên Quang", UnitKind.PROVINCE, is_official=True)
+    dong_van = make_unit("00721", "Xã Đồng Văn", UnitKind.COMMUNE, tuyen_quang, is_official=True)
+    return Tree(
+        lao_cai=lao_cai,
+        phuong_lao_cai=phuong,
+        coc_leu=make_unit("02647-001", "Tổ dân phố Cốc Lếu", UnitKind.VILLAGE, phuong, households=320),
+        kim_tan=make_unit("02647-002", "Tổ dân phố Kim Tân", UnitKind.VILLAGE, phuong, households=280),
+        muong_khuong=muong_khuong,
+        na_lang=make_unit("02953-001", "Thôn Na Lang", UnitKind.VILLAGE, muong_khuong, households=95),
+        tuyen_quang=tuyen_quang,
+        dong_van=dong_van,
+        lung_cu=make_unit("00721-001", "Thôn Lũng Cú", UnitKind.VILLAGE, dong_van, households=150),
+    )
+
+
+@dataclass
+class People:
+    admin: object
+    province_officer: object
+    commune_officer: object
+    team_leader: object
+    team_member: object
+    outsider: object  # a commune officer of another province
+    no_role: object
+
+    def by_name(self, name):
+        return getattr(self, name)
+
+
+ROLE_NAMES = [
+    "admin",
+    "province_officer",
+    "commune_officer",
+    "team_leader",
+    "team_member",
+    "outsider",
+    "no_role",
+]
+
+
+@pytest.fixture
+def people(tree) -> People:
+    def person(username, phone, role, unit):
+        user = create_user(actor=None, username=username, password=PASSWORD, full_name=username, phone=phone)
+        if role:
+            grant_role(actor=None, user=user, role=role, unit=unit)
+        return user
+
+    return People(
+        admin=person("quantri", "0900000001", Role.ADMIN, None),
+        province_officer=person("canbo.tinh", "0900000002", Role.PROVINCE_OFFICER, tree.lao_cai),
+        commune_officer=person("canbo.xa", "0900000003", Role.COMMUNE_OFFICER, tree.phuong_lao_cai),
+        team_leader=person("totruong", "0912345678", Role.TEAM_LEADER, tree.coc_leu),
+        team_member=person("thanhvien", "0912345679", Role.TEAM_MEMBER, tree.coc_leu),
+        outsider=person("canbo.dongvan", "0900000009", Role.COMMUNE_OFFICER, tree.dong_van),
+        no_role=person("chuaphanquyen", None, None, None),
+    )
+
+
+@pytest.fixture
+def client_for(people):
+    """A signed-in test client for a person of the fixture ("anonymous" for nobody)."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        if name != "anonymous":
+            client.force_login(people.by_name(name))
+        return client
+
+    return make
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,15 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tocns.accounts.models import User
+from tocns.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Lần chạy đầu: nạp danh mục đơn vị và dữ liệu mô phỏng nếu cơ sở dữ liệu còn trống. Lần sau: không làm gì."
+
+    def handle(self, *args, **options):
+        if not Unit.objects.filter(is_official=True).exists():
+            call_command("load_units", stdout=self.stdout)
+        if not User.objects.exists():
+            call_command("seed_demo", stdout=self.stdout)

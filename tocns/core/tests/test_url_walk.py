@@ -1,0 +1,107 @@
+"""Every URL, as every kind of user: anonymous, each role in scope and a commune officer of another province.
+
+The table must name every URL pattern of the project, so a new page cannot ship without its access rules."""
+
+import pytest
+from django.urls import get_resolver
+
+from tocns.conftest import ROLE_NAMES
+
+OFFICERS = {"admin": 200, "province_officer": 200, "commune_officer": 200, "outsider": 200}
+READ_ONLY = {"team_leader": 403, "team_member": 403, "no_role": 403}
+ALL_SIGNED_IN_200 = {name: 200 for name in ROLE_NAMES}
+POST_ONLY = {name: 405 for name in ROLE_NAMES}
+
+
+def expect(anonymous, **by_role):
+    return {"anonymous": anonymous, **by_role}
+
+
+# (url name, path builder from the tree, expected status per user)
+WALK = [
+    ("core:home", lambda t: "/", expect(302, **ALL_SIGNED_IN_200)),
+    ("core:healthz", lambda t: "/healthz", expect(200, **ALL_SIGNED_IN_200)),
+    ("accounts:login", lambda t: "/dang-nhap/", expect(200, **{n: 302 for n in ROLE_NAMES})),
+    ("accounts:logout", lambda t: "/dang-xuat/", expect(405, **POST_ONLY)),
+    ("accounts:roles", lambda t: "/phan-quyen/", expect(302, **OFFICERS, **READ_ONLY)),
+    ("accounts:revoke", lambda t: "/phan-quyen/1/thu-hoi/", expect(302, **POST_ONLY)),
+    ("units:browse", lambda t: "/don-vi/", expect(302, **ALL_SIGNED_IN_200)),
+    ("units:import", lambda t: "/don-vi/nhap-thon/", expect(302, **OFFICERS, **READ_ONLY)),
+    ("units:import_confirm", lambda t: "/don-vi/nhap-thon/xac-nhan/", expect(302, **POST_ONLY)),
+    ("units:import_template", lambda t: "/don-vi/nhap-thon/mau.xlsx", expect(302, **OFFICERS, **READ_ONLY)),
+    # A village: everyone in the chain above it sees it; the other province's officer does not know it exists.
+    (
+        "units:detail",
+        lambda t: f"/don-vi/{t.coc_leu.code}/",
+        expect(
+            302,
+            admin=200,
+            province_officer=200,
+            commune_officer=200,
+            team_leader=200,
+            team_member=200,
+            outsider=404,
+            no_role=404,
+        ),
+    ),
+    # The province: only those whose scope includes it.
+    (
+        "units:detail",
+        lambda t: f"/don-vi/{t.lao_cai.code}/",
+        expect(
+            302,
+            admin=200,
+            province_officer=200,
+            commune_officer=404,
+            team_leader=404,
+            team_member=404,
+            outsider=404,
+            no_role=404,
+        ),
+    ),
+    (
+        "units:edit",
+        lambda t: f"/don-vi/{t.coc_leu.code}/sua/",
+        expect(
+            302,
+            admin=200,
+            province_officer=200,
+            commune_officer=200,
+            team_leader=403,
+            team_member=403,
+            outsider=404,
+            no_role=404,
+        ),
+    ),
+    ("audit:log", lambda t: "/nhat-ky/", expect(302, **OFFICERS, **READ_ONLY)),
+]
+
+
+def _all_url_names():
+    names = set()
+
+    def walk(resolver, namespace):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern, pattern.namespace or namespace)
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver(), None)
+    return names
+
+
+def test_walk_covers_every_url():
+    assert _all_url_names() == {name for name, _, _ in WALK}
+
+
+@pytest.mark.parametrize("user_name", ["anonymous", *ROLE_NAMES])
+def test_every_url_as_every_user(user_name, tree, people, client_for):
+    client = client_for(user_name)
+    failures = []
+    for url_name, build, expected in WALK:
+        url = build(tree)
+        status = client.get(url).status_code
+        if status != expected[user_name]:
+            failures.append(f"{url_name} {url}: got {status}, expected {expected[user_name]}")
+    assert not failures, "\n".join(failures)

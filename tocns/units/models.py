@@ -1,0 +1,125 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Tỉnh/thành phố")
+    DISTRICT = "district", _("Huyện (cũ)")
+    COMMUNE = "commune", _("Xã/phường/đặc khu")
+    VILLAGE = "village", _("Thôn/bản/tổ dân phố")
+
+
+class UnitQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Units valid on a date (today by default): what the map looks like "as it is"."""
+        on = on or timezone.localdate()
+        return self.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on)).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
+
+    def below(self, unit, *, include_self=True):
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+
+class Unit(models.Model):
+    """A node of the administrative tree. Rows are never deleted: a merged or renamed unit keeps its
+    row with valid_to set, so reports can be shown "as it was"."""
+
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("cấp"), max_length=10, choices=UnitKind.choices, db_index=True)
+    # The official label: "xã", "phường", "đặc khu", "tỉnh", "thành phố trung ương", "thôn", ...
+    division_type = models.CharField(_("loại"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("cấp trên"),
+    )
+    # Materialised path of codes, "/15/04465/": everything below a unit is one indexed prefix match.
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("số hộ"), null=True, blank=True)
+    is_official = models.BooleanField(_("theo danh mục chính thức"), default=False)
+    # Demo data is labelled so nobody mistakes it for a real village.
+    is_synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        indexes = [models.Index(fields=["parent", "kind"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
+
+    def ancestor_codes(self) -> list[str]:
+        return [part for part in self.path.strip("/").split("/") if part][:-1]
+
+    def ancestors(self):
+        """From the top of the tree down to the parent, in one query."""
+        codes = self.ancestor_codes()
+        by_code = Unit.objects.in_bulk(codes, field_name="code")
+        return [by_code[c] for c in codes if c in by_code]
+
+    @staticmethod
+    def path_for(parent: "Unit | None", code: str) -> str:
+        return f"{parent.path if parent else '/'}{code}/"
+
+
+class UnitChangeKind(models.TextChoices):
+    MERGE = "merge", _("Sáp nhập")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+
+
+class UnitChange(models.Model):
+    """A dated merge, split or rename. Its links are the old -> new crosswalk."""
+
+    kind = models.CharField(_("loại thay đổi"), max_length=10, choices=UnitChangeKind.choices)
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    decision = models.CharField(_("quyết định"), max_length=200, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_date", "-id"]
+        verbose_name = _("thay đổi đơn vị")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_date:%d/%m/%Y}"
+
+
+class UnitChangeLink(models.Model):
+    change = models.ForeignKey(UnitChange, on_delete=models.CASCADE, related_name="links")
+    old_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successor_links")
+    new_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessor_links")
+    old_name = models.CharField(max_length=200, blank=True)
+    new_name = models.CharField(max_length=200, blank=True)
+    # Share of the old unit that went to the new one (1 for a merge or rename; < 1 for a split).
+    share = models.DecimalField(max_digits=5, decimal_places=4, default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "old_unit", "new_unit"], name="unique_change_link")
+        ]
+
+    def __str__(self):
+        return f"{self.old_name} → {self.new_name}"

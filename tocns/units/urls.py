@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "units"
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("nhap-thon/", views.import_villages, name="import"),
+    path("nhap-thon/xac-nhan/", views.import_villages_confirm, name="import_confirm"),
+    path("nhap-thon/mau.xlsx", views.import_template, name="import_template"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/sua/", views.edit_village, name="edit"),
+]
