@@ -9,7 +9,12 @@ class VillageForm(forms.Form):
 
 
 class VillageImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -173,7 +173,7 @@ def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> Vil
             problems.append(_("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": code})
         elif allowed_paths is not None and not any(commune.path.startswith(p) for p in allowed_paths):
             problems.append(
-                _("xã %(name)s (%(code)s) không thuộc phạm vi bạn quản lý") % {"name": commune, "code": code}
+                _("%(name)s (mã %(code)s) không thuộc phạm vi bạn quản lý") % {"name": commune, "code": code}
             )
         if not name:
             problems.append(_("thiếu tên thôn"))

@@ -1,0 +1,49 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_check_deploy_is_clean_in_a_production_like_environment(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k8#Qv2-production-like-secret-key-with-enough-entropy-9f7c1e5a3b",
+        "DJANGO_ALLOWED_HOSTS": "tocns.laocai.gov.vn",
+        "DJANGO_HTTPS": "1",
+        "TOCNS_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("debug", ["1"])
+def test_demo_secret_key_is_refused_by_the_deploy_check(tmp_path, debug):
+    env = {**os.environ, "DJANGO_DEBUG": "0", "TOCNS_VAR_DIR": str(tmp_path)}
+    env.pop("DJANGO_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert (
+        "security.W009" in result.stdout + result.stderr or "security.W004" in result.stdout + result.stderr
+    )

@@ -1,0 +1,105 @@
+import pytest
+
+from tocns.conftest import make_unit
+from tocns.core.text import fold
+from tocns.units.models import UnitKind
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [("Lào Cai", "lao cai"), ("Đồng Văn", "dong van"), ("  Phường  ĐẶC khu ", "phuong dac khu"), ("", "")],
+)
+def test_fold_strips_diacritics_and_d(text, folded):
+    assert fold(text) == folded
+
+
+@pytest.mark.parametrize("query", ["lao cai", "LAO CAI", "Lào Cai", "cai lao"])
+def test_search_finds_units_without_diacritics(tree, client_for, query):
+    page = client_for("admin").get("/don-vi/", {"q": query}).text
+    assert "Phường Lào Cai" in page
+    assert "Xã Đồng Văn" not in page
+
+
+def test_search_finds_dong_van_for_dong_van(tree, client_for):
+    page = client_for("admin").get("/don-vi/", {"q": "dong van"}).text
+    assert "Xã Đồng Văn" in page
+
+
+def test_search_stays_in_scope(tree, client_for):
+    page = client_for("commune_officer").get("/don-vi/", {"q": "dong van"}).text
+    assert "Xã Đồng Văn" not in page
+    assert "Không tìm thấy đơn vị nào trong phạm vi của bạn" in page
+    assert "Tổ dân phố Cốc Lếu" in client_for("commune_officer").get("/don-vi/", {"q": "coc leu"}).text
+
+
+def test_province_page_counts_communes_villages_and_households(tree, client_for):
+    response = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/")
+    totals = response.context["totals"]
+    assert (totals.commune_count, totals.village_count, totals.household_count) == (2, 3, 320 + 280 + 95)
+    children = {c.name: (c.village_count, c.household_count) for c in response.context["children"]}
+    assert children == {"Phường Lào Cai": (2, 600), "Xã Mường Khương": (1, 95)}
+
+
+def test_unit_browser_starts_at_the_users_units(tree, client_for):
+    assert [u.name for u in client_for("admin").get("/don-vi/").context["roots"]] == [
+        "Lào Cai",
+        "Tuyên Quang",
+    ]
+    assert [u.name for u in client_for("commune_officer").get("/don-vi/").context["roots"]] == [
+        "Phường Lào Cai"
+    ]
+    assert [u.name for u in client_for("team_member").get("/don-vi/").context["roots"]] == [
+        "Tổ dân phố Cốc Lếu"
+    ]
+
+
+def test_breadcrumbs_link_only_to_units_in_scope(tree, client_for):
+    page = client_for("commune_officer").get(f"/don-vi/{tree.coc_leu.code}/").text
+    assert f'href="/don-vi/{tree.phuong_lao_cai.code}/"' in page
+    assert f'href="/don-vi/{tree.lao_cai.code}/"' not in page and "Lào Cai ›" in page
+
+
+def test_unit_pages_do_not_grow_queries_with_children(tree, client_for, django_assert_max_num_queries):
+    client = client_for("province_officer")
+    with django_assert_max_num_queries(12) as few:
+        client.get(f"/don-vi/{tree.lao_cai.code}/")
+    for number in range(40):
+        commune = make_unit(f"0300{number:02d}", f"Xã Thêm {number}", UnitKind.COMMUNE, tree.lao_cai)
+        make_unit(f"0300{number:02d}-001", f"Thôn {number}", UnitKind.VILLAGE, commune)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(f"/don-vi/{tree.lao_cai.code}/")
+    assert len(response.context["children"]) == 42
+    for url in ["/don-vi/", "/", "/don-vi/?q=xa"]:
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            client.get(url)
+
+
+def test_home_page_differs_by_role(tree, client_for):
+    assert "Toàn quốc" in client_for("admin").get("/").text
+    officer = client_for("commune_officer").get("/").text
+    assert "Đơn vị bạn phụ trách" in officer and "Nhập danh sách thôn từ Excel" in officer
+    member = client_for("team_member").get("/").text
+    assert "Thôn/tổ của bạn" in member and "Nhập danh sách thôn" not in member and "Nhật ký" not in member
+    assert "chưa được phân quyền" in client_for("no_role").get("/").text
+
+
+def test_numbers_and_dates_use_vietnamese_format(tree, client_for):
+    tree.coc_leu.households = 1234
+    tree.coc_leu.save()
+    page = client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/").text
+    assert "1.234 hộ" in page
+    tree.phuong_lao_cai.valid_from = "2025-07-01"
+    tree.phuong_lao_cai.save()
+    assert (
+        "hiệu lực từ 01/07/2025"
+        in client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/").text
+    )
+
+
+def test_read_only_user_cannot_edit_a_village(tree, client_for):
+    response = client_for("team_leader").post(
+        f"/don-vi/{tree.coc_leu.code}/sua/", {"name": "X", "households": 1}
+    )
+    assert response.status_code == 403
+    tree.coc_leu.refresh_from_db()
+    assert tree.coc_leu.name == "Tổ dân phố Cốc Lếu"
