@@ -35,7 +35,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # The demo key only ever serves a laptop; production sets DJANGO_SECRET_KEY (check --deploy insists).
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "tocns-demo-key-not-for-production-" + "x" * 20)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-tocns-laptop-demo-only-never-in-production")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
