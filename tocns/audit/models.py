@@ -3,6 +3,32 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+ACTION_LABELS = {
+    "create": _("tạo mới"),
+    "update": _("sửa"),
+    "import": _("nhập từ Excel"),
+    "rename": _("đổi tên"),
+    "merge": _("sáp nhập"),
+    "grant": _("phân quyền"),
+    "revoke": _("thu hồi quyền"),
+}
+FIELD_LABELS = {
+    "code": _("mã"),
+    "name": _("tên"),
+    "kind": _("cấp"),
+    "division_type": _("loại"),
+    "parent": _("cấp trên"),
+    "valid_from": _("hiệu lực từ"),
+    "valid_to": _("hiệu lực đến"),
+    "households": _("số hộ"),
+    "user": _("tài khoản"),
+    "role": _("vai trò"),
+    "unit": _("đơn vị"),
+    "revoked_at": _("thu hồi lúc"),
+    "username": _("tên đăng nhập"),
+    "full_name": _("họ và tên"),
+}
+
 
 class AuditEntry(models.Model):
     """Who changed what, when, with the values before and after. Append-only."""
@@ -28,7 +54,16 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(label, before, after) for each field that changed."""
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [
+            (FIELD_LABELS.get(k, k), before.get(k), after.get(k))
+            for k in keys
+            if before.get(k) != after.get(k)
+        ]

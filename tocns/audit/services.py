@@ -13,7 +13,9 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict:
     data = {}
     for name in fields:
         value = getattr(obj, name)
-        if isinstance(value, models.Model):
+        if obj._meta.get_field(name).choices and value is not None:
+            value = getattr(obj, f"get_{name}_display")()  # people read the log; store the label they know
+        elif isinstance(value, models.Model):
             value = str(value)
         elif isinstance(value, datetime.date | decimal.Decimal):
             value = value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -38,7 +38,8 @@ def test_commune_officer_grants_a_team_leader_in_their_commune(tree, people, cli
         people.commune_officer,
     )
     entry = AuditEntry.objects.get(action="grant", actor=people.commune_officer)
-    assert entry.after["role"] == Role.TEAM_LEADER and entry.unit_path == tree.kim_tan.path
+    assert entry.after["role"] == "Tổ trưởng" and entry.unit_path == tree.kim_tan.path
+    assert entry.after["unit"] == "Tổ dân phố Kim Tân" and entry.after["user"] == "moi"
 
 
 def test_officer_cannot_grant_outside_scope_or_above_own_role(tree, people, client_for):

@@ -67,6 +67,24 @@ def test_province_officer_pages_at_desktop_width(transactional_db, live_server, 
     page.goto(f"{live_server.url}/don-vi/nhap-thon/")
     assert page.get_by_role("link", name="Tải tệp mẫu (.xlsx)").is_visible()
     shoot(page, "import-desktop")
+    page.goto(f"{live_server.url}/phan-quyen/")
+    assert "canbo.xa" in page.text_content("main") and "canbo.dongvan" not in page.text_content("main")
+    shoot(page, "roles-desktop")
+    page.goto(f"{live_server.url}/nhat-ky/")
+    assert "Tổ trưởng" in page.text_content("main")  # the grants made by the fixtures
+    shoot(page, "audit-desktop")
+    context.close()
+
+
+def test_team_member_home_on_a_phone(transactional_db, live_server, tree, people, browser, shoot):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    sign_in(page, live_server.url, "0912345679")
+    main = page.text_content("main")
+    assert "Thành viên tổ" in main and "Tổ dân phố Cốc Lếu" in main
+    assert page.get_by_role("link", name="Nhật ký").count() == 0
+    assert no_horizontal_scroll(page)
+    shoot(page, "home-team-member-phone")
     context.close()
 
 

@@ -103,3 +103,13 @@ def test_read_only_user_cannot_edit_a_village(tree, client_for):
     assert response.status_code == 403
     tree.coc_leu.refresh_from_db()
     assert tree.coc_leu.name == "Tổ dân phố Cốc Lếu"
+
+
+def test_a_phone_set_to_english_still_gets_vietnamese_number_format(tree, client_for):
+    tree.coc_leu.households = 1234
+    tree.coc_leu.save()
+    page = client_for("commune_officer").get(
+        f"/don-vi/{tree.phuong_lao_cai.code}/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    assert "1.234 hộ" in page.text
+    assert page["Content-Language"] == "vi"
