@@ -42,7 +42,11 @@ class GrantRoleForm(forms.Form):
         label=_("Số điện thoại hoặc tên đăng nhập của người được phân quyền"), max_length=150
     )
     role = forms.ChoiceField(label=_("Vai trò"))
-    unit_code = forms.CharField(label=_("Mã đơn vị"), max_length=20)
+    unit_code = forms.CharField(
+        label=_("Mã đơn vị"),
+        max_length=20,
+        help_text=_("Mã ghi ở đầu trang của mỗi đơn vị, ví dụ 02647 hoặc 02647-001."),
+    )
 
     def __init__(self, *args, roles: list[Role], units_qs, **kwargs):
         super().__init__(*args, **kwargs)

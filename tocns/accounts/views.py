@@ -92,7 +92,8 @@ def revoke_view(request, pk: int):
             raise Http404
         if not selectors.covers(request.user, assignment.unit.path, officer_only=True):
             raise PermissionDenied
-    if assignment.role not in services.grantable_roles(request.user):
+    # Nobody removes their own role: an officer could lock themselves out of their commune.
+    if assignment.role not in services.grantable_roles(request.user) or assignment.user_id == request.user.pk:
         raise PermissionDenied
     services.revoke_role(actor=request.user, assignment=assignment)
     messages.success(request, _("Đã thu hồi quyền."))

@@ -75,3 +75,12 @@ def test_roles_page_lists_only_assignments_in_scope(tree, people, client_for):
     page = client_for("commune_officer").get("/phan-quyen/").text
     assert "totruong" in page and "thanhvien" in page
     assert "canbo.dongvan" not in page and "canbo.tinh" not in page
+
+
+def test_nobody_revokes_their_own_role(tree, people, client_for):
+    own = people.commune_officer.role_assignments.get()
+    client = client_for("commune_officer")
+    assert client.post(f"/phan-quyen/{own.pk}/thu-hoi/").status_code == 403
+    own.refresh_from_db()
+    assert own.revoked_at is None
+    assert f"/phan-quyen/{own.pk}/thu-hoi/" not in client.get("/phan-quyen/").text
