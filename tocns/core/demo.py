@@ -8,7 +8,7 @@ from django.db import transaction
 from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, User
 from tocns.units.models import Unit, UnitKind
-from tocns.units.services import load_official_units, new_unit
+from tocns.units.services import load_official_units, new_unit, village_code
 
 DEMO_PROVINCE_CODE = "15"  # Lào Cai
 DEMO_PASSWORD = "tocns-demo"
@@ -90,7 +90,7 @@ def seed_demo(*, villages_per_commune: tuple[int, int] = (8, 14), seed: int = 20
             names.add(name)
             villages.append(
                 new_unit(
-                    code=f"{commune.code}-{number:03d}",
+                    code=village_code(commune, number),
                     name=f"{name} (mô phỏng)",
                     kind=UnitKind.VILLAGE,
                     parent=commune,

@@ -94,23 +94,16 @@ def load_official_units(*, actor=None, effective_date: datetime.date | None = No
     return result
 
 
-@transaction.atomic
-def rename_unit(
-    *, unit: Unit, new_name: str, effective_date: datetime.date, actor=None, decision: str = ""
-) -> Unit:
+def change_unit(*, unit: Unit, actor, action: str, **values) -> Unit:
+    """Set some fields of a unit, keep its search name in step, and audit the before/after."""
     before = audit.snapshot(unit, UNIT_AUDIT_FIELDS)
-    change = UnitChange.objects.create(
-        kind=UnitChangeKind.RENAME, effective_date=effective_date, decision=decision
-    )
-    UnitChangeLink.objects.create(
-        change=change, old_unit=unit, new_unit=unit, old_name=unit.name, new_name=new_name
-    )
-    unit.name = new_name
-    unit.search_name = fold(new_name)
-    unit.save(update_fields=["name", "search_name", "updated_at"])
+    for field, value in values.items():
+        setattr(unit, field, value)
+    unit.search_name = fold(unit.name)
+    unit.save(update_fields=[*values, "search_name", "updated_at"])
     audit.record(
         actor=actor,
-        action="rename",
+        action=action,
         obj=unit,
         unit_path=unit.path,
         before=before,
@@ -119,18 +112,28 @@ def rename_unit(
     return unit
 
 
-def next_village_code(commune: Unit, taken: set[str] | None = None) -> str:
+@transaction.atomic
+def rename_unit(
+    *, unit: Unit, new_name: str, effective_date: datetime.date, actor=None, decision: str = ""
+) -> Unit:
+    change = UnitChange.objects.create(
+        kind=UnitChangeKind.RENAME, effective_date=effective_date, decision=decision
+    )
+    UnitChangeLink.objects.create(
+        change=change, old_unit=unit, new_unit=unit, old_name=unit.name, new_name=new_name
+    )
+    return change_unit(unit=unit, actor=actor, action="rename", name=new_name)
+
+
+def last_village_number(commune: Unit) -> int:
     """Villages have no official code: the commune's code and a running number, never reused."""
     prefix = f"{commune.code}-"
-    used = (
-        taken
-        if taken is not None
-        else set(Unit.objects.filter(code__startswith=prefix).values_list("code", flat=True))
-    )
-    number = len(used) + 1
-    while f"{prefix}{number:03d}" in used:
-        number += 1
-    return f"{prefix}{number:03d}"
+    codes = Unit.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    return max((int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()), default=0)
+
+
+def village_code(commune: Unit, number: int) -> str:
+    return f"{commune.code}-{number:03d}"
 
 
 def _move_subtree(unit: Unit, new_parent: Unit) -> None:
@@ -169,7 +172,7 @@ def merge_units(
     if new_code is None:
         if kind != UnitKind.VILLAGE:
             raise ValueError("Đơn vị cấp xã, cấp tỉnh phải có mã chính thức.")
-        new_code = next_village_code(parent)
+        new_code = village_code(parent, last_village_number(parent) + 1)
     target = new_unit(
         code=new_code,
         name=new_name,
@@ -235,17 +238,4 @@ def current_successors(unit: Unit, on: datetime.date | None = None) -> list[Unit
 
 @transaction.atomic
 def update_village(*, unit: Unit, name: str, households: int | None, actor) -> Unit:
-    before = audit.snapshot(unit, UNIT_AUDIT_FIELDS)
-    unit.name = name
-    unit.search_name = fold(name)
-    unit.households = households
-    unit.save(update_fields=["name", "search_name", "households", "updated_at"])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=unit,
-        unit_path=unit.path,
-        before=before,
-        after=audit.snapshot(unit, UNIT_AUDIT_FIELDS),
-    )
-    return unit
+    return change_unit(unit=unit, actor=actor, action="update", name=name, households=households)

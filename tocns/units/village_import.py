@@ -15,7 +15,7 @@ from tocns.audit.models import AuditEntry
 from tocns.core.text import fold
 
 from .models import Unit, UnitKind
-from .services import UNIT_AUDIT_FIELDS, new_unit
+from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
 
 # Column keys and the header spellings accepted for them (compared folded: case and diacritics ignored).
 COLUMNS = {
@@ -209,20 +209,16 @@ def apply_villages(
     """Write what read_villages() found. Any bad row stops everything unless skip_bad_rows."""
     if result.errors and not skip_bad_rows:
         return result
-    taken_by_commune: dict[int, int] = {}
+    last_number: dict[int, int] = {}
     created = []
     for item in result.to_create:
         commune = item.commune
-        if commune.pk not in taken_by_commune:
-            prefix = f"{commune.code}-"
-            codes = Unit.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-            taken_by_commune[commune.pk] = max(
-                (int(c[len(prefix) :]) for c in codes if c[len(prefix) :].isdigit()), default=0
-            )
-        taken_by_commune[commune.pk] += 1
+        if commune.pk not in last_number:
+            last_number[commune.pk] = last_village_number(commune)
+        last_number[commune.pk] += 1
         created.append(
             new_unit(
-                code=f"{commune.code}-{taken_by_commune[commune.pk]:03d}",
+                code=village_code(commune, last_number[commune.pk]),
                 name=item.name,
                 kind=UnitKind.VILLAGE,
                 parent=commune,
@@ -247,20 +243,9 @@ def apply_villages(
     ]
     audit.record_many(entries)
     for item in result.to_update:
-        unit = item.existing
-        before = audit.snapshot(unit, UNIT_AUDIT_FIELDS)
-        unit.name = item.name
-        unit.search_name = fold(item.name)
+        values = {"name": item.name}
         if item.households is not None:
-            unit.households = item.households
-        unit.save(update_fields=["name", "search_name", "households", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="import",
-            obj=unit,
-            unit_path=unit.path,
-            before=before,
-            after=audit.snapshot(unit, UNIT_AUDIT_FIELDS),
-        )
+            values["households"] = item.households
+        change_unit(unit=item.existing, actor=actor, action="import", **values)
     result.written = True
     return result
