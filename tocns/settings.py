@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tocns.units",
     "tocns.accounts",
     "tocns.audit",
+    "tocns.teams",
 ]
 
 MIDDLEWARE = [

@@ -113,3 +113,31 @@ def require_officer(user) -> None:
 
     if not is_officer(user):
         raise PermissionDenied
+
+
+def _leads(user, path: str) -> bool:
+    return any(
+        r.role == Role.TEAM_LEADER and r.unit_id and path.startswith(r.unit.path) for r in active_roles(user)
+    )
+
+
+def teams_for(user):
+    from tocns.teams.models import Team
+
+    return Team.objects.filter(scope_q(user, field="unit__path"))
+
+
+def team_for(user, pk: int):
+    """(team, can_edit_roster). Officers over the team's unit and its team leaders edit the roster;
+    members read; anybody else gets 404."""
+    from tocns.teams.models import Team
+
+    team = Team.objects.select_related("unit", "unit__parent").filter(pk=pk).first()
+    if team is None or not covers(user, team.unit.path):
+        raise Http404
+    return team, covers(user, team.unit.path, officer_only=True) or _leads(user, team.unit.path)
+
+
+def can_manage_team(user, team) -> bool:
+    """Create, rename, dissolve: officers only (the commune decides a team's founding)."""
+    return covers(user, team.unit.path, officer_only=True)

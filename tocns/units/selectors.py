@@ -1,41 +1,23 @@
 """Reads of the unit tree. Callers pass a queryset already scoped by accounts.selectors."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
+from tocns.core.queries import subquery_count, subquery_sum
 from tocns.core.text import search_words
 
 from .models import Unit, UnitChangeLink, UnitKind
 
 
-def _count_below(kind: str, on):
-    below = (
-        Unit.objects.current(on)
-        .filter(kind=kind, path__startswith=OuterRef("path"))
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(below, output_field=IntegerField()), 0)
-
-
 def with_counts(qs, on=None):
     """Units annotated with how many communes and villages are below them and their households, in one query."""
     on = on or timezone.localdate()
-    households = (
-        Unit.objects.current(on)
-        .filter(kind=UnitKind.VILLAGE, path__startswith=OuterRef("path"))
-        .order_by()
-        .values("kind")
-        .annotate(total=Sum("households"))
-        .values("total")
-    )
+    below = Unit.objects.current(on).filter(path__startswith=OuterRef("path"))
+    villages = below.filter(kind=UnitKind.VILLAGE)
     return qs.annotate(
-        commune_count=_count_below(UnitKind.COMMUNE, on),
-        village_count=_count_below(UnitKind.VILLAGE, on),
-        household_count=Coalesce(Subquery(households, output_field=IntegerField()), 0),
+        commune_count=subquery_count(below.filter(kind=UnitKind.COMMUNE)),
+        village_count=subquery_count(villages),
+        household_count=subquery_sum(villages, "households"),
     )
 
 
