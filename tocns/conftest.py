@@ -113,6 +113,53 @@ def people(tree) -> People:
     )
 
 
+@dataclass
+class Rosters:
+    coc_leu: object  # team of Tổ dân phố Cốc Lếu, with a leader and a member
+    leader: object
+    member: object
+    lung_cu: object  # team of the other province
+    card_token: str
+
+
+@pytest.fixture
+def rosters(tree, people) -> Rosters:
+    from tocns.teams.models import Affiliation, MemberRole
+    from tocns.teams.services import add_member, create_team, current_card
+
+    team = create_team(actor=None, unit=tree.coc_leu, name="Tổ CNS Cốc Lếu", decision_number="12/QĐ-UBND")
+    leader = add_member(
+        actor=None,
+        team=team,
+        full_name="Nguyễn Văn Tổ",
+        role=MemberRole.LEADER,
+        phone="0912345678",
+        birth_year=1975,
+        affiliation=Affiliation.VILLAGE_HEAD,
+        has_smartphone=True,
+        user=people.team_leader,
+    )
+    member = add_member(
+        actor=None,
+        team=team,
+        full_name="Lò Thị Mai",
+        phone="0912345679",
+        birth_year=1998,
+        affiliation=Affiliation.YOUTH_UNION,
+        has_smartphone=True,
+        user=people.team_member,
+    )
+    other = create_team(actor=None, unit=tree.lung_cu, name="Tổ CNS Lũng Cú")
+    add_member(actor=None, team=other, full_name="Sùng Mí Páo", birth_year=1980)
+    return Rosters(
+        coc_leu=team,
+        leader=leader,
+        member=member,
+        lung_cu=other,
+        card_token=current_card(member=member).token,
+    )
+
+
 @pytest.fixture
 def client_for(people):
     """A signed-in test client for a person of the fixture ("anonymous" for nobody)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
+from tocns.teams import selectors as team_selectors
 
 from . import selectors, services
 from .forms import VillageForm, VillageImportForm
@@ -33,11 +34,14 @@ def browse(request):
 @login_required
 def detail(request, code: str):
     unit, can_edit = access.unit_for(request.user, code)
+    teams = team_selectors.with_roster_counts(unit.teams.all()).order_by("status", "name")
     context = {
         "unit": unit,
+        "coverage": team_selectors.coverage_of(unit),
+        "teams": teams,
         "can_edit": can_edit,
         "ancestors": [(a, access.covers(request.user, a.path)) for a in unit.ancestors()],
-        "children": selectors.children_of(unit),
+        "children": team_selectors.with_coverage(selectors.children_of(unit)),
         "totals": selectors.with_counts(type(unit).objects.filter(pk=unit.pk)).get(),
         "history": selectors.history_of(unit),
     }

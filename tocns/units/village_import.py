@@ -3,8 +3,6 @@
 Two steps: read_villages() checks every row and says what would happen (the dry run);
 apply_villages() writes, all or nothing unless the user chose to import only the good rows."""
 
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -12,35 +10,29 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
+from tocns.core.excel import Column, ImportFileError, RowError, Sheet, read_table, write_workbook
 from tocns.core.text import fold
 
 from .models import Unit, UnitKind
 from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
 
-# Column keys and the header spellings accepted for them (compared folded: case and diacritics ignored).
-COLUMNS = {
-    "commune_code": ["ma xa", "ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"],
-    "village_name": [
-        "ten thon",
-        "ten thon/ban",
-        "ten thon, ban, to dan pho",
-        "ten thon/ban/to dan pho",
-        "thon",
-    ],
-    "households": ["so ho", "so ho gia dinh"],
-}
-TEMPLATE_HEADERS = ["Mã xã", "Tên thôn", "Số hộ"]
+# The header spellings accepted for each column (compared folded: case, diacritics, punctuation ignored).
+COLUMNS = [
+    Column(
+        "commune_code",
+        "Mã xã",
+        ("ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"),
+    ),
+    Column(
+        "village_name",
+        "Tên thôn",
+        ("ten thon/ban", "ten thon, ban, to dan pho", "ten thon/ban/to dan pho", "thon"),
+    ),
+    Column("households", "Số hộ", ("so ho gia dinh",)),
+]
+REQUIRED = [("commune_code",), ("village_name",), ("households",)]
+TEMPLATE_HEADERS = [c.label for c in COLUMNS]
 MAX_NAME = 200
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: not an .xlsx, empty, or without the expected columns."""
-
-
-@dataclass
-class RowError:
-    row: int
-    message: str
 
 
 @dataclass
@@ -67,51 +59,9 @@ class VillageImportResult:
 
 
 def build_template() -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Thon"
-    ws.append(TEMPLATE_HEADERS)
-    ws.append(["04465", "Thôn Ví dụ (xóa dòng này)", 120])
-    for column, width in zip("ABC", (12, 40, 10), strict=True):
-        ws.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _open_rows(data: bytes):
-    from openpyxl import load_workbook
-
-    if not data:
-        raise ImportFileError(_("Tệp trống."))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(
-            _("Tệp không phải là tệp Excel .xlsx. Hãy lưu tệp dưới dạng .xlsx rồi tải lên lại.")
-        )
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx.")) from exc
-    return wb, wb.worksheets[0].iter_rows(values_only=True)
-
-
-def _header_map(header: tuple) -> dict[str, int]:
-    folded = [fold(str(cell)) if cell is not None else "" for cell in header]
-    found = {}
-    for key, spellings in COLUMNS.items():
-        for index, title in enumerate(folded):
-            if title in spellings:
-                found[key] = index
-                break
-    missing = [TEMPLATE_HEADERS[i] for i, key in enumerate(COLUMNS) if key not in found]
-    if missing:
-        raise ImportFileError(
-            _("Thiếu cột: %(missing)s. Dòng đầu tiên phải có các cột: %(expected)s (xem tệp mẫu).")
-            % {"missing": ", ".join(missing), "expected": ", ".join(TEMPLATE_HEADERS)}
-        )
-    return found
+    return write_workbook(
+        [Sheet("Thon", TEMPLATE_HEADERS, [["04465", "Thôn Ví dụ (xóa dòng này)", 120]], widths=[12, 40, 10])]
+    )
 
 
 def _commune_code(value) -> str:
@@ -136,20 +86,8 @@ def _households(value) -> tuple[int | None, bool]:
 
 def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> VillageImportResult:
     """Check every row. allowed_paths limits which communes the user may import into (None: all)."""
-    wb, rows = _open_rows(data)
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError(_("Tệp trống: không có dòng tiêu đề và dữ liệu."))
-        columns = _header_map(header)
-        raw = []
-        for number, values in enumerate(rows, start=2):
-            cells = [values[i] if i < len(values) else None for i in columns.values()]
-            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                continue
-            raw.append((number, dict(zip(columns.keys(), cells, strict=True))))
-    finally:
-        wb.close()
+    with read_table(data, COLUMNS, required=REQUIRED) as table:
+        raw = [(number, dict(zip(table.keys, cells, strict=True))) for number, cells in table.rows]
     if not raw:
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
 
@@ -188,8 +126,7 @@ def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> Vil
             else:
                 seen[key] = number
         if problems:
-            text = "; ".join(problems)
-            result.errors.append(RowError(number, text[:1].upper() + text[1:]))
+            result.errors.append(RowError.of(number, problems))
             continue
         existing = villages.get((commune.pk, fold(name)))
         item = VillageRow(number, commune, name, households, existing)

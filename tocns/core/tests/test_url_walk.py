@@ -17,7 +17,19 @@ def expect(anonymous, **by_role):
     return {"anonymous": anonymous, **by_role}
 
 
-# (url name, path builder from the tree, expected status per user)
+IN_SCOPE_200 = {
+    "admin": 200,
+    "province_officer": 200,
+    "commune_officer": 200,
+    "team_leader": 200,
+    "team_member": 200,
+    "outsider": 404,
+    "no_role": 404,
+}
+ROSTER_EDITORS = {**IN_SCOPE_200, "team_member": 403}
+TEAM_MANAGERS = {**IN_SCOPE_200, "team_leader": 403, "team_member": 403}
+
+# (url name, path builder from the tree and rosters, expected status per user)
 WALK = [
     ("core:home", lambda t: "/", expect(302, **ALL_SIGNED_IN_200)),
     ("core:healthz", lambda t: "/healthz", expect(200, **ALL_SIGNED_IN_200)),
@@ -74,6 +86,28 @@ WALK = [
         ),
     ),
     ("audit:log", lambda t: "/nhat-ky/", expect(302, **OFFICERS, **READ_ONLY)),
+    ("teams:list", lambda t: "/to/", expect(302, **ALL_SIGNED_IN_200)),
+    ("teams:create", lambda t: f"/don-vi/{t.coc_leu.code}/them-to/", expect(302, **TEAM_MANAGERS)),
+    ("teams:detail", lambda t: f"/to/{t.team.pk}/", expect(302, **IN_SCOPE_200)),
+    ("teams:edit", lambda t: f"/to/{t.team.pk}/sua/", expect(302, **TEAM_MANAGERS)),
+    ("teams:cards", lambda t: f"/to/{t.team.pk}/the/", expect(302, **IN_SCOPE_200)),
+    ("teams:member_add", lambda t: f"/to/{t.team.pk}/thanh-vien/moi/", expect(302, **ROSTER_EDITORS)),
+    (
+        "teams:member_edit",
+        lambda t: f"/to/{t.team.pk}/thanh-vien/{t.member.pk}/sua/",
+        expect(302, **ROSTER_EDITORS),
+    ),
+    (
+        "teams:member_leave",
+        lambda t: f"/to/{t.team.pk}/thanh-vien/{t.member.pk}/roi-to/",
+        expect(302, **ROSTER_EDITORS),
+    ),
+    (
+        "teams:card_reissue",
+        lambda t: f"/to/{t.team.pk}/thanh-vien/{t.member.pk}/cap-lai-the/",
+        expect(302, **POST_ONLY),
+    ),
+    ("teams:verify", lambda t: f"/xac-minh/{t.card_token}", expect(200, **ALL_SIGNED_IN_200)),
 ]
 
 
@@ -95,12 +129,21 @@ def test_walk_covers_every_url():
     assert _all_url_names() == {name for name, _, _ in WALK}
 
 
+class Places:
+    """The tree's units plus the team of Cốc Lếu and one of its members, for building URLs."""
+
+    def __init__(self, tree, rosters):
+        self.__dict__.update(vars(tree))
+        self.team, self.member, self.card_token = rosters.coc_leu, rosters.member, rosters.card_token
+
+
 @pytest.mark.parametrize("user_name", ["anonymous", *ROLE_NAMES])
-def test_every_url_as_every_user(user_name, tree, people, client_for):
+def test_every_url_as_every_user(user_name, tree, people, rosters, client_for):
     client = client_for(user_name)
+    places = Places(tree, rosters)
     failures = []
     for url_name, build, expected in WALK:
-        url = build(tree)
+        url = build(places)
         status = client.get(url).status_code
         if status != expected[user_name]:
             failures.append(f"{url_name} {url}: got {status}, expected {expected[user_name]}")

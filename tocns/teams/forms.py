@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Member, Team
+
+
+class DateInput(forms.DateInput):
+    """The phone's own date picker; it sends ISO dates, which the form accepts beside dd/mm/yyyy."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TeamForm(forms.ModelForm):
+    zalo_url = forms.URLField(label=_("Đường dẫn nhóm Zalo của thôn"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Team
+        fields = ["name", "decision_number", "decision_date", "status", "dissolved_on", "zalo_url", "notes"]
+        widgets = {
+            "decision_date": DateInput(),
+            "dissolved_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "full_name",
+            "role",
+            "phone",
+            "phone_public",
+            "gender",
+            "birth_year",
+            "affiliation",
+            "has_smartphone",
+            "skill_level",
+            "joined_on",
+        ]
+        widgets = {
+            "joined_on": DateInput(),
+            "phone": forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1920, "max": 2015}),
+            "skill_level": forms.Select(
+                choices=[
+                    ("", "—"),
+                    (1, _("1 — mới bắt đầu")),
+                    (2, _("2 — dùng được điện thoại thông minh")),
+                    (3, _("3 — tự dùng được dịch vụ công trực tuyến")),
+                    (4, _("4 — hướng dẫn được người khác")),
+                ]
+            ),
+        }
+        help_texts = {
+            "phone_public": _(
+                "Chỉ đánh dấu khi chính thành viên đồng ý. Người dân sẽ thấy số này trên trang của tổ."
+            ),
+        }
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("Ngày rời tổ"), widget=DateInput())

@@ -1,0 +1,789 @@
+"""Import team rosters from the Excel sheet communes keep: one row per member (commune, village, team,
+name, role, phone, birth year, affiliation, smartphone).
+
+Two steps, like the village import: read_roster() checks every row and says what would happen (the dry
+run); apply_roster() writes, all or nothing unless the user chose to import only the good rows.
+
+Files of 100,000 rows are expected (a province's whole roster), so nothing here queries per row:
+the communes, villages, teams and current members the file refers to are loaded up front in a few
+queries, rows are checked in memory, and writes are bulk, in batches.
+
+Who is who, among the current members of the row's team:
+- the member with the row's phone, when the names are the same (folded); a phone held by someone of
+  another name is an error, not a rename: families share phones;
+- otherwise the member with the same name (folded) and a birth year that does not disagree; a row
+  with a phone takes such a member only if they had no phone (the import fills it in), a row without
+  one prefers a member without one.
+A blank cell means "not given": it never clears what the roster holds, so a file with fewer columns
+updates only what it has. Names change only in spelling (case, diacritics, spaces) through an import;
+anything bigger is an edit on the team's page."""
+
+import datetime
+import functools
+import gc
+import operator
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tocns.accounts.phones import normalize_phone
+from tocns.audit import services as audit
+from tocns.audit.models import AuditEntry
+from tocns.core.excel import Column, ImportFileError, RowError, cell_text, header_key, read_table
+from tocns.core.text import fold
+from tocns.units.models import Unit, UnitKind
+
+from .models import Affiliation, Member, MemberRole, Team, TeamStatus
+from .services import TEAM_AUDIT_FIELDS
+
+COLUMNS = [
+    Column(
+        "commune_code",
+        "Mã xã",
+        ("ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"),
+    ),
+    Column(
+        "commune_name",
+        "Xã",
+        ("ten xa", "xa/phuong", "ten xa/phuong", "xa, phuong", "xa/phuong/dac khu", "ten xa/phuong/dac khu"),
+    ),
+    Column(
+        "village_name",
+        "Thôn",
+        (
+            "ten thon",
+            "thon/ban",
+            "ten thon/ban",
+            "thon, ban, to dan pho",
+            "thon/ban/to dan pho",
+            "ten thon/ban/to dan pho",
+        ),
+    ),
+    Column("team_name", "Tên tổ", ("to", "to cns", "ten to cns", "ten to cong nghe so")),
+    Column("full_name", "Họ và tên", ("ho ten", "ten thanh vien", "ho va ten thanh vien")),
+    Column("role", "Vai trò", ("vai tro trong to", "chuc vu")),
+    Column("phone", "Số điện thoại", ("dien thoai", "sdt", "so dt")),
+    Column("birth_year", "Năm sinh"),
+    Column("affiliation", "Thành phần"),
+    Column("has_smartphone", "Điện thoại thông minh", ("co dien thoai thong minh", "smartphone")),
+]
+KEYS = [c.key for c in COLUMNS]
+HEADERS = [c.label for c in COLUMNS]
+REQUIRED = [("commune_code", "commune_name"), ("village_name",), ("full_name",)]
+
+# The fields an import sets, in the audit entries it writes. Not `user`: reading it per member would
+# cost a query each, and an import never links accounts.
+IMPORT_AUDIT_FIELDS = [
+    "full_name",
+    "birth_year",
+    "phone",
+    "role",
+    "affiliation",
+    "has_smartphone",
+    "joined_on",
+]
+UPDATE_FIELDS = ["full_name", "birth_year", "phone", "role", "affiliation", "has_smartphone"]
+MAX_NAME = Member._meta.get_field("full_name").max_length
+MAX_TEAM_NAME = Team._meta.get_field("name").max_length
+BATCH = 1000
+# SQLite refuses statements with more than 32,766 parameters; a file may name that many codes.
+IN_CHUNK = 5000
+# "Xã Mường Khương" is often written "Mường Khương" in the commune column.
+COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
+YES = {"co", "x", "yes", "y", "1", "true", "dung"}
+NO = {"khong", "k", "no", "n", "0", "false", "sai"}
+
+
+def _year_limits() -> tuple[int, int]:
+    validators = Member._meta.get_field("birth_year").validators
+    low = next(v.limit_value for v in validators if isinstance(v, MinValueValidator))
+    high = next(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+    return low, high
+
+
+MIN_YEAR, MAX_YEAR = _year_limits()
+
+
+def _role_names() -> dict[str, str]:
+    names = {header_key(label): value for value, label in MemberRole.choices}
+    names.update({header_key(value): value for value in MemberRole.values})
+    return names
+
+
+def _affiliation_names() -> dict[str, str]:
+    """The labels folded, and each half of a two-part label: "Trưởng thôn / Bí thư chi bộ" is also
+    written "Trưởng thôn" or "Bí thư chi bộ"."""
+    names = {}
+    for value, label in Affiliation.choices:
+        names[header_key(label)] = value
+        for part in str(label).split("/"):
+            names.setdefault(header_key(part), value)
+        names[header_key(value)] = value  # the stored code, "village_head", also works
+    return names
+
+
+@dataclass(eq=False)
+class TeamPlan:
+    """One team the file writes to, existing or to be created, with its current members indexed."""
+
+    team: Team  # unsaved (no pk) when the import creates it
+    village: Unit
+    by_phone: dict[str, Member] = field(default_factory=dict)
+    by_name: dict[str, list[Member]] = field(default_factory=dict)
+    folded: dict[int, str] = field(default_factory=dict)  # member pk -> folded name
+    leaders: list[Member] = field(default_factory=list)
+    # What the rows read so far claimed: phone -> row, folded name -> [(row, year, has phone)],
+    # member pk -> row.
+    phones: dict[str, int] = field(default_factory=dict)
+    names: dict[str, list[tuple[int, int | None, bool]]] = field(default_factory=dict)
+    claimed: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def is_new(self) -> bool:
+        return self.team.pk is None
+
+
+@dataclass(eq=False, slots=True)
+class MemberRow:
+    row: int
+    plan: TeamPlan
+    full_name: str
+    phone: str | None
+    birth_year: int | None
+    role: str | None
+    affiliation: str | None
+    has_smartphone: bool | None
+    existing: Member | None = None
+    changes: dict[str, object] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def team(self) -> Team:
+        return self.plan.team
+
+
+@dataclass
+class RosterImportResult:
+    rows_read: int = 0
+    to_create: list[MemberRow] = field(default_factory=list)
+    to_update: list[MemberRow] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    teams_to_create: list[Team] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def good_rows(self) -> int:
+        return len(self.to_create) + len(self.to_update) + self.unchanged
+
+
+def _chunks(values, size=IN_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _commune_code(value) -> str:
+    text = cell_text(value)
+    return text.zfill(5) if text.isdigit() else text
+
+
+def _short_commune(folded: str) -> str:
+    for prefix in COMMUNE_PREFIXES:
+        if folded.startswith(prefix):
+            return folded[len(prefix) :]
+    return folded
+
+
+def _phone(value) -> tuple[str | None, bool]:
+    """(normalised phone or None when blank, ok). Excel drops the leading 0 of a phone typed as a
+    number (912345678), so a number cell gets it back."""
+    if value is None or isinstance(value, bool):
+        return None, value is None
+    if isinstance(value, int | float):
+        if not float(value).is_integer():
+            return None, False
+        text = str(int(value))
+        if len(text) in (9, 10):  # 0912345678 and 02838123456 typed as numbers; 84... stays as is
+            text = "0" + text
+    else:
+        text = value.strip() if isinstance(value, str) else str(value)
+        if not text:
+            return None, True
+    phone = normalize_phone(text)
+    return (phone, True) if phone else (None, False)
+
+
+def _year(value) -> tuple[int | None, bool]:
+    if value is None or isinstance(value, bool):
+        return None, value is None
+    if isinstance(value, datetime.date):  # a birth date typed in the year column
+        year = value.year
+    elif isinstance(value, int | float):
+        if not float(value).is_integer():
+            return None, False
+        year = int(value)
+    else:
+        text = cell_text(value)
+        if not text:
+            return None, True
+        if not text.isdigit():
+            return None, False
+        year = int(text)
+    return (year, True) if MIN_YEAR <= year <= MAX_YEAR else (None, False)
+
+
+def _yes_no(value) -> tuple[bool | None, bool]:
+    if value is None:
+        return None, True
+    if isinstance(value, bool):
+        return value, True
+    key = header_key(cell_text(value))
+    if not key:
+        return None, True
+    if key in YES:
+        return True, True
+    if key in NO:
+        return False, True
+    return None, False
+
+
+def _choice(value, names: dict[str, str]) -> tuple[str | None, bool]:
+    key = header_key(cell_text(value))
+    if not key:
+        return None, True
+    choice = names.get(key)
+    return choice, choice is not None
+
+
+class _Memo(dict):
+    """A parser that remembers its answer per cell value."""
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __missing__(self, value):
+        answer = self[value] = self.parse(value)
+        return answer
+
+    __call__ = dict.__getitem__  # openpyxl's cell values are all hashable
+
+
+class _Places:
+    """Everything the rows refer to, loaded once; resolves (commune, village, team) cells to a team."""
+
+    def __init__(self, raw: list[tuple], allowed_paths: list[str] | None):
+        self.allowed_paths = allowed_paths
+        codes = {_commune_code(v) for v in {cells[0] for _n, cells in raw}} - {""}
+        names = {fold(cell_text(v)) for v in {cells[1] for _n, cells in raw}} - {""}
+        wanted = set(names)
+        for name in names:
+            short = _short_commune(name)
+            wanted.add(short)
+            wanted.update(prefix + short for prefix in COMMUNE_PREFIXES)
+        communes = {}
+        communes_q = Unit.objects.current().filter(kind=UnitKind.COMMUNE)
+        for chunk in _chunks(codes):
+            communes.update((u.pk, u) for u in communes_q.filter(code__in=chunk))
+        for chunk in _chunks(wanted):
+            communes.update((u.pk, u) for u in communes_q.filter(search_name__in=chunk))
+        self.by_code = {u.code: u for u in communes.values()}
+        self.by_name: dict[str, list[Unit]] = defaultdict(list)
+        self.by_short: dict[str, list[Unit]] = defaultdict(list)
+        for unit in communes.values():
+            self.by_name[unit.search_name].append(unit)
+            self.by_short[_short_commune(unit.search_name)].append(unit)
+
+        self.villages: dict[tuple[int, str], list[Unit]] = defaultdict(list)
+        village_ids = {}
+        for chunk in _chunks(communes):
+            for village in Unit.objects.current().filter(kind=UnitKind.VILLAGE, parent_id__in=chunk):
+                self.villages[(village.parent_id, village.search_name)].append(village)
+                village_ids[village.pk] = village
+        self.teams: dict[int, list[Team]] = defaultdict(list)
+        teams = {}
+        for chunk in _chunks(communes):
+            for team in Team.objects.filter(unit__kind=UnitKind.VILLAGE, unit__parent_id__in=chunk):
+                if team.unit_id in village_ids:
+                    team.unit = village_ids[team.unit_id]
+                    self.teams[team.unit_id].append(team)
+                    teams[team.pk] = team
+        self.members: dict[int, list[Member]] = defaultdict(list)
+        for chunk in _chunks(communes):
+            current = Member.objects.current().filter(
+                team__unit__kind=UnitKind.VILLAGE, team__unit__parent_id__in=chunk
+            )
+            for member in current.order_by("pk"):
+                if member.team_id in teams:
+                    self.members[member.team_id].append(member)
+        self.plans: dict[tuple, TeamPlan] = {}
+        self.cache: dict[tuple, tuple[TeamPlan | None, list[str]]] = {}
+
+    def resolve(self, code_cell, name_cell, village_cell, team_cell) -> tuple[TeamPlan | None, list[str]]:
+        key = (code_cell, name_cell, village_cell, team_cell)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._resolve(*key)
+        return found
+
+    def _commune(self, code_cell, name_cell) -> tuple[Unit | None, str | None]:
+        code = _commune_code(code_cell)
+        if code:
+            commune = self.by_code.get(code)
+            if commune is None:
+                return None, _("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": code}
+            return commune, None
+        name = cell_text(name_cell)
+        if not name:
+            return None, _("thiếu mã xã hoặc tên xã")
+        folded = fold(name)
+        candidates = self.by_name.get(folded) or self.by_short.get(_short_commune(folded), [])
+        if len(candidates) > 1 and self.allowed_paths is not None:
+            # Names repeat across provinces; the user's own scope usually tells which one is meant.
+            mine = [u for u in candidates if self._touches_scope(u)]
+            candidates = mine or candidates
+        if not candidates:
+            return None, _("không có xã/phường/đặc khu nào tên “%(name)s”") % {"name": name}
+        if len(candidates) > 1:
+            return None, _("có %(count)d xã/phường/đặc khu tên “%(name)s”, hãy ghi thêm mã xã") % {
+                "count": len(candidates),
+                "name": name,
+            }
+        return candidates[0], None
+
+    def _in_scope(self, unit: Unit) -> bool:
+        return self.allowed_paths is None or any(unit.path.startswith(p) for p in self.allowed_paths)
+
+    def _touches_scope(self, unit: Unit) -> bool:
+        """The unit is in scope, or something below it is (a team leader's village in a commune)."""
+        return self.allowed_paths is None or any(
+            unit.path.startswith(p) or p.startswith(unit.path) for p in self.allowed_paths
+        )
+
+    def _resolve(self, code_cell, name_cell, village_cell, team_cell) -> tuple[TeamPlan | None, list[str]]:
+        problems = []
+        commune, problem = self._commune(code_cell, name_cell)
+        if problem:
+            problems.append(problem)
+        village_name = cell_text(village_cell)
+        team_name = cell_text(team_cell)
+        if len(team_name) > MAX_TEAM_NAME:
+            problems.append(_("tên tổ dài quá %(max)d ký tự") % {"max": MAX_TEAM_NAME})
+        if not village_name:
+            problems.append(_("thiếu tên thôn"))
+        if commune is None or not village_name:
+            return None, problems
+        # Which villages a commune has is only told to users who may see some of it.
+        if not self._touches_scope(commune):
+            problems.append(_("%(name)s không thuộc phạm vi bạn quản lý") % {"name": commune.name})
+            return None, problems
+        villages = self.villages.get((commune.pk, fold(village_name)), [])
+        if not villages:
+            problems.append(
+                _("%(commune)s không có thôn/bản/tổ dân phố nào tên “%(name)s” (hãy nhập thôn trước)")
+                % {"commune": commune.name, "name": village_name}
+            )
+            return None, problems
+        if len(villages) > 1:
+            problems.append(
+                _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
+                % {"commune": commune.name, "count": len(villages), "name": village_name}
+            )
+            return None, problems
+        village = villages[0]
+        if not self._in_scope(village):
+            problems.append(_("%(name)s không thuộc phạm vi bạn quản lý") % {"name": village.name})
+            return None, problems
+        if problems:
+            return None, problems
+        team, problem = self._team(village, team_name)
+        if problem:
+            return None, [problem]
+        return team, []
+
+    def _team(self, village: Unit, name: str) -> tuple[TeamPlan | None, str | None]:
+        teams = self.teams.get(village.pk, [])
+        if not name:
+            # Most villages have one team: a file without team names means that team.
+            active = [t for t in teams if t.status == TeamStatus.ACTIVE]
+            if len(active) == 1:
+                return self._plan(active[0], village), None
+            if len(active) > 1:
+                return None, _("%(village)s có %(count)d tổ đang hoạt động, hãy ghi tên tổ") % {
+                    "village": village.name,
+                    "count": len(active),
+                }
+            name = _("Tổ CNS %(village)s") % {"village": village.name}
+        folded = fold(name)
+        same = [t for t in teams if fold(t.name) == folded]
+        # An active team before a dissolved one of the same name.
+        same.sort(key=lambda t: (t.status != TeamStatus.ACTIVE, t.pk))
+        if same:
+            return self._plan(same[0], village), None
+        key = (village.pk, folded)
+        if key not in self.plans:
+            self.plans[key] = TeamPlan(team=Team(unit=village, name=name), village=village)
+        return self.plans[key], None
+
+    def _plan(self, team: Team, village: Unit) -> TeamPlan:
+        key = ("team", team.pk)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = TeamPlan(team=team, village=village)
+            for member in self.members.get(team.pk, []):
+                if member.phone:
+                    plan.by_phone.setdefault(member.phone, member)
+                plan.folded[member.pk] = fold(member.full_name)
+                plan.by_name.setdefault(plan.folded[member.pk], []).append(member)
+                if member.role == MemberRole.LEADER:
+                    plan.leaders.append(member)
+        return plan
+
+
+def _years_agree(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _match(item: MemberRow, folded: str) -> None:
+    """Find the current member the row is about (none: a new member), after checking that no earlier
+    row of the file is about the same person."""
+    plan = item.plan
+    has_phone = item.phone is not None
+    duplicate = None
+    if has_phone:
+        earlier = plan.phones.setdefault(item.phone, item.row)
+        if earlier != item.row:
+            duplicate = _("số điện thoại %(phone)s đã có ở dòng %(row)d (cùng tổ)") % {
+                "phone": item.phone,
+                "row": earlier,
+            }
+    same_name = plan.names.setdefault(folded, [])
+    if duplicate is None:
+        for row, year, had_phone in same_name:
+            # Without a phone on either row, nothing tells two rows of the same name apart.
+            if not has_phone and not had_phone and _years_agree(year, item.birth_year):
+                duplicate = _(
+                    "trùng người ở dòng %(row)d (cùng họ tên và năm sinh, không có số điện thoại để phân biệt)"
+                ) % {"row": row}
+                break
+    same_name.append((item.row, item.birth_year, has_phone))
+    if duplicate is not None:
+        item.problems.append(duplicate)
+        return
+
+    member = plan.by_phone.get(item.phone) if has_phone else None
+    if member is not None and plan.folded[member.pk] != folded:
+        # Families share phones: a phone held by someone of another name is not that person renamed.
+        item.problems.append(
+            _("số điện thoại %(phone)s đã là của thành viên %(name)s trong tổ")
+            % {"phone": item.phone, "name": member.full_name}
+        )
+        return
+    if member is None:
+        # No phone match: the same name, and birth years that do not disagree.
+        same = [m for m in plan.by_name.get(folded, ()) if _years_agree(m.birth_year, item.birth_year)]
+        if has_phone:
+            # A row with a phone fills in the phone of a member who had none. A member with another
+            # phone is either that person with a new number or a namesake: the file cannot tell which.
+            without_phone = [m for m in same if not m.phone]
+            if not without_phone and same:
+                item.problems.append(
+                    _(
+                        "tổ đã có thành viên %(name)s với số %(phone)s; nếu người này đổi số, hãy sửa trên "
+                        "trang tổ, nếu là người khác trùng tên, hãy ghi năm sinh"
+                    )
+                    % {"name": same[0].full_name, "phone": same[0].phone}
+                )
+                return
+            same = without_phone
+        else:
+            # A row without a phone is about a member without one rather than a namesake with one:
+            # the roster's own export would have shown that phone.
+            same = [m for m in same if not m.phone] or same
+        if len(same) > 1:
+            item.problems.append(
+                _(
+                    "tổ có %(count)d thành viên tên %(name)s, hãy ghi số điện thoại hoặc năm sinh để biết là ai"
+                )
+                % {"count": len(same), "name": item.full_name}
+            )
+            return
+        member = same[0] if same else None
+    if member is None:
+        return
+    earlier = plan.claimed.setdefault(member.pk, item.row)
+    if earlier != item.row:
+        item.problems.append(
+            _("dòng %(row)d cũng là thành viên %(name)s%(phone)s đã có trong tổ")
+            % {
+                "row": earlier,
+                "name": member.full_name,
+                "phone": f" ({member.phone})" if member.phone else "",
+            }
+        )
+        return
+    item.existing = member
+
+
+def _changes(item: MemberRow) -> dict[str, object]:
+    member = item.existing
+    changes = {}
+    if member.full_name != item.full_name:
+        changes["full_name"] = item.full_name
+    for name in ("phone", "birth_year", "role", "affiliation", "has_smartphone"):
+        value = getattr(item, name)
+        if value is not None and getattr(member, name) != value:
+            changes[name] = value
+    return changes
+
+
+def _check_leaders(plan: TeamPlan, rows: list[MemberRow]) -> None:
+    """One current leader per team, counting the leaders already in the database whom the file does
+    not move to another role. The rows that would add a second leader get the error."""
+    leader_rows = [item for item in rows if item.role == MemberRole.LEADER]
+    if not leader_rows:
+        return
+    moved = {
+        id(item.existing)
+        for item in rows
+        if item.existing is not None and item.role not in (None, MemberRole.LEADER) and not item.problems
+    }
+    staying = [m for m in plan.leaders if id(m) not in moved]
+    first = None
+    for item in leader_rows:
+        if item.existing is not None and item.existing.role == MemberRole.LEADER:
+            continue  # already the leader: not a second one
+        if staying:
+            item.problems.append(
+                _(
+                    "tổ đã có tổ trưởng %(name)s; hãy đổi vai trò người đó trước (trong tệp hoặc trên trang tổ)"
+                )
+                % {"name": staying[0].full_name}
+            )
+        elif first is not None:
+            item.problems.append(_("tổ đã có tổ trưởng ở dòng %(row)d") % {"row": first.row})
+        else:
+            first = item
+
+
+def _without_gc_pauses(function):
+    """Run without the cycle collector. An import makes hundreds of thousands of objects that stay alive
+    until it ends, so the collector keeps running and each pass walks all of them again: measured at
+    about a third of apply_roster's time for 50,000 rows (bench/import_members.py). Nothing the import
+    makes is garbage before it ends; collection resumes afterwards. (It is process-wide: other threads
+    keep their cyclic garbage a few seconds longer, nothing worse.)"""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return wrapper
+
+
+@_without_gc_pauses
+def read_roster(data: bytes, *, allowed_paths: list[str] | None = None) -> RosterImportResult:
+    """Check every row. allowed_paths limits which units the user may change (None: all)."""
+    with read_table(data, COLUMNS, required=REQUIRED) as table:
+        # Every row in the same layout whatever the file's columns: absent columns read as blank.
+        positions = [table.keys.index(k) if k in table.keys else len(table.keys) for k in KEYS]
+        layout = operator.itemgetter(*positions)
+        raw = [(number, layout((*cells, None))) for number, cells in table.rows]
+    if not raw:
+        raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+
+    result = RosterImportResult(rows_read=len(raw))
+    places = _Places(raw, allowed_paths)
+    roles, affiliations = _role_names(), _affiliation_names()
+    # The same few values fill these columns all the way down: each distinct cell is parsed once.
+    role_of = _Memo(lambda value: _choice(value, roles))
+    affiliation_of = _Memo(lambda value: _choice(value, affiliations))
+    year_of, smartphone_of = _Memo(_year), _Memo(_yes_no)
+    items: list[MemberRow] = []
+    failed: list[tuple[int, list[str]]] = []
+    for number, cells in raw:
+        code, commune_name, village, team, name, role, phone, year, affiliation, smartphone = cells
+        plan, place_problems = places.resolve(code, commune_name, village, team)
+        problems = list(place_problems)
+        full_name = cell_text(name)
+        if not full_name:
+            problems.append(_("thiếu họ và tên"))
+        elif len(full_name) > MAX_NAME:
+            problems.append(_("họ và tên dài quá %(max)d ký tự") % {"max": MAX_NAME})
+        role_value, ok = role_of(role)
+        if not ok:
+            problems.append(
+                _("vai trò “%(value)s” không rõ (ghi Tổ trưởng, Tổ phó hoặc Thành viên)")
+                % {"value": cell_text(role)}
+            )
+        phone_value, ok = _phone(phone)
+        if not ok:
+            problems.append(
+                _("số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0)")
+                % {"value": cell_text(phone)}
+            )
+        year_value, ok = year_of(year)
+        if not ok:
+            problems.append(
+                _("năm sinh “%(value)s” không hợp lệ (cần từ %(min)d đến %(max)d)")
+                % {"value": cell_text(year), "min": MIN_YEAR, "max": MAX_YEAR}
+            )
+        affiliation_value, ok = affiliation_of(affiliation)
+        if not ok:
+            problems.append(
+                _("thành phần “%(value)s” không rõ (ghi một trong: %(choices)s)")
+                % {"value": cell_text(affiliation), "choices": ", ".join(str(c.label) for c in Affiliation)}
+            )
+        smartphone_value, ok = smartphone_of(smartphone)
+        if not ok:
+            problems.append(
+                _("điện thoại thông minh “%(value)s” không rõ (ghi có hoặc không)")
+                % {"value": cell_text(smartphone)}
+            )
+        if plan is None or not full_name:
+            failed.append((number, problems))
+            continue
+        item = MemberRow(
+            number,
+            plan,
+            full_name,
+            phone_value,
+            year_value,
+            role_value,
+            affiliation_value,
+            smartphone_value,
+            problems=problems,
+        )
+        _match(item, fold(full_name))
+        items.append(item)
+
+    rows_by_plan: dict[int, list[MemberRow]] = defaultdict(list)
+    for item in items:
+        rows_by_plan[id(item.plan)].append(item)
+    for rows in rows_by_plan.values():
+        _check_leaders(rows[0].plan, rows)
+
+    good: list[MemberRow] = []
+    for item in items:
+        if item.problems:
+            failed.append((item.row, item.problems))
+        else:
+            good.append(item)
+    result.errors = [RowError.of(number, problems) for number, problems in sorted(failed)]
+    new_teams = {}
+    for item in good:
+        if item.existing is None:
+            result.to_create.append(item)
+        else:
+            item.changes = _changes(item)
+            if item.changes:
+                result.to_update.append(item)
+            else:
+                result.unchanged += 1
+        if item.plan.is_new:
+            new_teams[id(item.plan)] = item.plan.team
+    result.teams_to_create = list(new_teams.values())
+    return result
+
+
+def snapshotter(model, fields: list[str]):
+    """A fast audit.snapshot() for one model: the same values (choice labels, str() of related objects,
+    ISO dates), with the labels translated once. audit.snapshot() rebuilds the choice list on every
+    call, which is most of the time an import of 100,000 members would spend on its audit."""
+    labels = {}
+    for name in fields:
+        choices = model._meta.get_field(name).choices
+        if choices:
+            labels[name] = {value: str(label) for value, label in choices}
+
+    def snapshot(obj) -> dict:
+        data = {}
+        for name in fields:
+            value = getattr(obj, name)
+            if value is None:
+                pass
+            elif name in labels:
+                value = labels[name].get(value, value)
+            elif isinstance(value, models.Model):
+                value = str(value)
+            elif isinstance(value, datetime.date):
+                value = value.isoformat()
+            data[name] = value
+        return data
+
+    return snapshot
+
+
+def _entry(who: tuple, obj, unit_path: str, before, after) -> AuditEntry:
+    actor, actor_name = who
+    return AuditEntry(
+        actor=actor,
+        actor_name=actor_name,
+        action="import",
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        unit_path=unit_path,
+        before=before,
+        after=after,
+    )
+
+
+@_without_gc_pauses
+@transaction.atomic
+def apply_roster(
+    result: RosterImportResult, *, actor=None, skip_bad_rows: bool = False
+) -> RosterImportResult:
+    """Write what read_roster() found, in one transaction. Any bad row stops everything unless
+    skip_bad_rows. Everything created or changed gets an "import" audit entry on the team's unit."""
+    if result.written or (result.errors and not skip_bad_rows):
+        return result
+    actor_ok = actor is not None and actor.is_authenticated
+    who = (actor, actor.get_username()) if actor_ok else (None, audit.SYSTEM_ACTOR)
+    team_snapshot = snapshotter(Team, TEAM_AUDIT_FIELDS)
+    member_snapshot = snapshotter(Member, IMPORT_AUDIT_FIELDS)
+    teams = result.teams_to_create
+    Team.objects.bulk_create(teams, batch_size=BATCH)
+    entries = [_entry(who, team, team.unit.path, None, team_snapshot(team)) for team in teams]
+
+    today = timezone.localdate()
+    created = []
+    for item in result.to_create:
+        member = Member(
+            team=item.plan.team,
+            full_name=item.full_name,
+            phone=item.phone or "",
+            birth_year=item.birth_year,
+            role=item.role or MemberRole.MEMBER,
+            affiliation=item.affiliation or Affiliation.OTHER,
+            has_smartphone=bool(item.has_smartphone),
+            joined_on=today,
+        )
+        created.append((item, member))
+    Member.objects.bulk_create([m for _item, m in created], batch_size=BATCH)
+    entries.extend(_entry(who, m, item.plan.village.path, None, member_snapshot(m)) for item, m in created)
+
+    now = timezone.now()
+    updated = []
+    for item in result.to_update:
+        member = item.existing
+        before = member_snapshot(member)
+        for name, value in item.changes.items():
+            setattr(member, name, value)
+        member.updated_at = now
+        updated.append(member)
+        entries.append(_entry(who, member, item.plan.village.path, before, member_snapshot(member)))
+    Member.objects.bulk_update(updated, [*UPDATE_FIELDS, "updated_at"], batch_size=BATCH)
+    audit.record_many(entries)
+    result.written = True
+    return result

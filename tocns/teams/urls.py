@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "teams"
+urlpatterns = [
+    path("to/", views.team_list, name="list"),
+    path("don-vi/<str:code>/them-to/", views.team_create, name="create"),
+    path("to/<int:pk>/", views.team_detail, name="detail"),
+    path("to/<int:pk>/sua/", views.team_edit, name="edit"),
+    path("to/<int:pk>/the/", views.cards, name="cards"),
+    path("to/<int:pk>/thanh-vien/moi/", views.member_add, name="member_add"),
+    path("to/<int:pk>/thanh-vien/<int:member_pk>/sua/", views.member_edit, name="member_edit"),
+    path("to/<int:pk>/thanh-vien/<int:member_pk>/roi-to/", views.member_leave, name="member_leave"),
+    path("to/<int:pk>/thanh-vien/<int:member_pk>/cap-lai-the/", views.card_reissue, name="card_reissue"),
+    path("xac-minh/<str:token>", views.verify, name="verify"),
+]
