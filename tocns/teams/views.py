@@ -2,18 +2,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
+from tocns.core import import_flow
+from tocns.units.forms import VillageImportForm as ExcelUploadForm
 
 from . import selectors, services
 from .cards import card_rows
 from .forms import LeaveForm, MemberForm, TeamForm
 from .models import Member, MemberCard, TeamStatus
+from .roster_export import build_roster_template, export_roster
+from .roster_import import apply_roster, read_roster
 
 
 def _form_errors(form, error: ValidationError):
@@ -190,3 +194,54 @@ def verify(request, token: str):
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "no-store"
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROSTER_SESSION_KEY = "roster_import_file"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def roster_import(request):
+    access.require_officer(request.user)
+    return import_flow.upload_and_preview(
+        request,
+        form=ExcelUploadForm(request.POST or None, request.FILES or None),
+        reader=read_roster,
+        session_key=ROSTER_SESSION_KEY,
+        template="teams/import_roster.html",
+    )
+
+
+@login_required
+@require_POST
+def roster_import_confirm(request):
+    access.require_officer(request.user)
+    return import_flow.confirm(
+        request,
+        reader=read_roster,
+        applier=apply_roster,
+        session_key=ROSTER_SESSION_KEY,
+        back="teams:import",
+        done_message=_(
+            "Đã nhập: thêm mới %(created)d thành viên, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi."
+        ),
+    )
+
+
+@login_required
+def roster_template(request):
+    access.require_officer(request.user)
+    return _xlsx(build_roster_template(), "mau-danh-sach-thanh-vien.xlsx")
+
+
+@login_required
+def roster_export(request, code: str):
+    """The roster of a unit in scope, in the columns the import reads (a round trip changes nothing)."""
+    unit, _can = access.unit_for(request.user, code)
+    return _xlsx(export_roster(unit), f"danh-sach-thanh-vien-{unit.code}.xlsx")

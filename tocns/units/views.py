@@ -1,22 +1,19 @@
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
+from tocns.core import import_flow
 from tocns.teams import selectors as team_selectors
 
 from . import selectors, services
 from .forms import VillageForm, VillageImportForm
 from .models import UnitKind
-from .village_import import ImportFileError, apply_villages, build_template, read_villages
+from .village_import import apply_villages, build_template, read_villages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "village_import_file"
@@ -76,48 +73,27 @@ def import_template(request):
 
 @login_required
 def import_villages(request):
-    """Upload -> preview with row errors -> confirm. The file waits on disk between the two steps."""
     access.require_officer(request.user)
-    form = VillageImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
-        try:
-            result = read_villages(data, allowed_paths=access.officer_paths(request.user))
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            name = default_storage.save(f"imports/{secrets.token_hex(16)}.xlsx", ContentFile(data))
-            request.session[IMPORT_SESSION_KEY] = name
-            context.update(result=result, preview_rows=result.to_create[:200], error_rows=result.errors[:500])
-    return render(request, "units/import_villages.html", context)
+    return import_flow.upload_and_preview(
+        request,
+        form=VillageImportForm(request.POST or None, request.FILES or None),
+        reader=read_villages,
+        session_key=IMPORT_SESSION_KEY,
+        template="units/import_villages.html",
+    )
 
 
 @login_required
 @require_POST
 def import_villages_confirm(request):
     access.require_officer(request.user)
-    name = request.session.pop(IMPORT_SESSION_KEY, None)
-    if not name or not default_storage.exists(name):
-        messages.error(request, _("Phiên nhập đã hết hạn. Vui lòng tải tệp lên lại."))
-        return redirect("units:import")
-    with default_storage.open(name, "rb") as handle:
-        data = handle.read()
-    default_storage.delete(name)
-    # Checked again: the tree or the user's rights may have changed since the preview.
-    result = read_villages(data, allowed_paths=access.officer_paths(request.user))
-    skip_bad_rows = request.POST.get("skip_bad_rows") == "1"
-    apply_villages(result, actor=request.user, skip_bad_rows=skip_bad_rows)
-    if result.written:
-        messages.success(
-            request,
-            _("Đã nhập: thêm mới %(created)d thôn, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi.")
-            % {
-                "created": len(result.to_create),
-                "updated": len(result.to_update),
-                "skipped": len(result.errors),
-            },
-        )
-    else:
-        messages.error(request, _("Không ghi gì vì tệp có dòng lỗi."))
-    return redirect("units:import")
+    return import_flow.confirm(
+        request,
+        reader=read_villages,
+        applier=apply_villages,
+        session_key=IMPORT_SESSION_KEY,
+        back="units:import",
+        done_message=_(
+            "Đã nhập: thêm mới %(created)d thôn, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi."
+        ),
+    )
