@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from tocns.accounts import selectors as access
+from tocns.teams import selectors as team_selectors
 from tocns.units import selectors as unit_selectors
 
 
@@ -15,7 +16,8 @@ def home(request):
         .order_by("name")
     )
     role = access.main_role(request.user)
-    context = {"role": role, "roots": roots[:50], "root_count": roots.count()}
+    teams = team_selectors.with_roster_counts(access.teams_for(request.user)).order_by("unit__path", "name")
+    context = {"role": role, "roots": roots[:50], "root_count": roots.count(), "teams": teams[:10]}
     return render(request, "core/home.html", context)
 
 
