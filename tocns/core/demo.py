@@ -1,12 +1,15 @@
 """Demo data for a laptop: one real province (Lào Cai, its real communes) with synthetic villages and one
 user per role. Every synthetic row is labelled is_synthetic and "(mô phỏng)" is never hidden."""
 
+import datetime
 import random
 
 from django.db import transaction
+from django.utils import timezone
 
 from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, User
+from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.units.models import Unit, UnitKind
 from tocns.units.services import load_official_units, new_unit, village_code
 
@@ -101,6 +104,8 @@ def seed_demo(*, villages_per_commune: tuple[int, int] = (8, 14), seed: int = 20
             )
     Unit.objects.bulk_create(villages, batch_size=1000)
 
+    teams_created = _seed_teams(rng, villages)
+
     commune = next((c for c in communes if DEMO_COMMUNE_HINT in c.search_name), communes[0])
     village = commune.children.filter(kind=UnitKind.VILLAGE).order_by("code").first()
     people = [
@@ -115,4 +120,79 @@ def seed_demo(*, villages_per_commune: tuple[int, int] = (8, 14), seed: int = 20
             actor=None, username=username, password=DEMO_PASSWORD, full_name=full_name, phone=phone
         )
         account_services.grant_role(actor=None, user=user, role=role, unit=unit)
-    return {"villages": len(villages), "commune": commune.name, "village": village.name if village else ""}
+        if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and village is not None:
+            _link_member(village, user, MemberRole.LEADER if role == Role.TEAM_LEADER else MemberRole.MEMBER)
+    return {
+        "villages": len(villages),
+        "teams": teams_created,
+        "commune": commune.name,
+        "village": village.name if village else "",
+    }
+
+
+_FAMILY = ["Nguyễn", "Lò", "Giàng", "Vàng", "Sùng", "Hoàng", "Lý", "Đỗ", "Trần", "Thào", "Lù", "Phạm"]
+_GIVEN = [
+    "Văn Minh",
+    "Thị Mai",
+    "A Páo",
+    "Thị Dung",
+    "Seo Chứ",
+    "Văn Tài",
+    "Thị Hoa",
+    "Mí Lử",
+    "Văn Long",
+    "Thị Lan",
+]
+
+
+def _seed_teams(rng: random.Random, villages: list[Unit]) -> int:
+    """Most synthetic villages get a team of 4-9 synthetic people; some have none, some no leader, as in
+    the field. Written in bulk: this is demo seeding by the system, not a change anybody made."""
+    teams, members = [], []
+    today = timezone.localdate()
+    for village in villages:
+        if rng.random() < 0.15:
+            continue
+        team = Team(
+            unit_id=village.pk,
+            name=f"Tổ CNS {village.name}",
+            decision_number=f"{rng.randint(1, 300)}/QĐ-UBND (mô phỏng)",
+            decision_date=datetime.date(2023, rng.randint(1, 12), rng.randint(1, 28)),
+        )
+        teams.append(team)
+    Team.objects.bulk_create(teams, batch_size=1000)
+    affiliations = list(Affiliation.values)
+    for team in teams:
+        size = rng.randint(4, 9)
+        has_leader = rng.random() > 0.1
+        for index in range(size):
+            members.append(
+                Member(
+                    team=team,
+                    full_name=f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)} (mô phỏng)",
+                    role=MemberRole.LEADER if index == 0 and has_leader else MemberRole.MEMBER,
+                    affiliation=Affiliation.VILLAGE_HEAD if index == 0 else rng.choice(affiliations),
+                    birth_year=rng.randint(1960, 2004),
+                    has_smartphone=rng.random() < 0.75,
+                    skill_level=rng.randint(1, 4),
+                    joined_on=today - datetime.timedelta(days=rng.randint(30, 900)),
+                )
+            )
+    Member.objects.bulk_create(members, batch_size=2000)
+    return len(teams)
+
+
+def _link_member(village: Unit, user, role: str) -> None:
+    if Member.objects.filter(user=user).exists():
+        return
+    team = Team.objects.filter(unit=village).first() or Team.objects.create(
+        unit=village, name=f"Tổ CNS {village.name}"
+    )
+    member = team.members.filter(role=role, user__isnull=True).first() if role == MemberRole.LEADER else None
+    if member is None:
+        if role == MemberRole.LEADER:
+            team.members.filter(role=MemberRole.LEADER).update(role=MemberRole.MEMBER)
+        member = Member.objects.create(team=team, full_name=user.full_name, role=role, has_smartphone=True)
+    member.user = user
+    member.phone = user.phone or ""
+    member.save()

@@ -8,7 +8,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo()
-        self.stdout.write(f"Đã tạo {result['villages']} thôn mô phỏng; xã mẫu: {result['commune']}.")
+        self.stdout.write(
+            f"Đã tạo {result['villages']} thôn và {result['teams']} tổ mô phỏng; xã mẫu: {result['commune']}."
+        )
         for username, phone, role, where in demo_users():
             self.stdout.write(f"  {username:<16} {phone:<11} {role} — {where}")
         self.stdout.write(f"Mật khẩu chung của tài khoản mô phỏng: {DEMO_PASSWORD}")
