@@ -280,10 +280,20 @@ def first_unit_link(page: Page) -> str:
     return link
 
 
-def pages_for(role: str, detail: str) -> list[str]:
+TEAM_LINK = re.compile(r"^/to/\d+/$")
+
+
+def first_team_link(page: Page) -> str | None:
+    hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))")
+    return next((href for href in hrefs if TEAM_LINK.match(href)), None)
+
+
+def pages_for(role: str, detail: str, team: str | None) -> list[str]:
     # Team members see only their own village, so "lao cai" would find nothing; they search villages.
     search = "/don-vi/?q=thon" if role in TEAM_ROLES else "/don-vi/?q=lao cai"
-    pages = ["/", "/don-vi/", search, detail]
+    pages = ["/", "/don-vi/", search, detail, "/to/"]
+    if team:
+        pages += [team, f"{team}the/"]
     if role in OFFICER_ROLES:
         pages += list(OFFICER_PAGES)
     return pages
@@ -306,8 +316,8 @@ def measure_role(browser: Browser, base: str, role: str) -> list[Result]:
         page = context.new_page()
         log = NetworkLog(page)
         log_in(page, base, role)
-        detail = first_unit_link(page)
-        return [measure_page(log, base, role, path) for path in pages_for(role, detail)]
+        detail, team = first_unit_link(page), first_team_link(page)
+        return [measure_page(log, base, role, path) for path in pages_for(role, detail, team)]
     finally:
         context.close()
 
