@@ -62,5 +62,30 @@ class MemberForm(forms.ModelForm):
         }
 
 
+class MemberAccountForm(MemberForm):
+    """Officers may link a member to an existing sign-in account, which then gets the matching role."""
+
+    account = forms.CharField(
+        label=_("Tài khoản đăng nhập (tên hoặc số điện thoại)"),
+        required=False,
+        max_length=150,
+        help_text=_("Để trống nếu thành viên không đăng nhập tocns."),
+    )
+
+    def clean_account(self):
+        from tocns.accounts.models import User
+        from tocns.accounts.phones import normalize_phone
+
+        value = self.cleaned_data["account"].strip()
+        if not value:
+            return None
+        user = User.objects.filter(username__iexact=value).first()
+        if user is None and normalize_phone(value):
+            user = User.objects.filter(phone=normalize_phone(value)).first()
+        if user is None:
+            raise forms.ValidationError(_("Không tìm thấy tài khoản này."))
+        return user
+
+
 class LeaveForm(forms.Form):
     left_on = forms.DateField(label=_("Ngày rời tổ"), widget=DateInput())

@@ -170,3 +170,27 @@ def reissue_card(*, actor, member: Member) -> MemberCard:
     card = MemberCard.objects.create(member=member, token=new_token())
     audit.record(actor=actor, action="reissue_card", obj=member, unit_path=member.team.unit.path)
     return card
+
+
+@transaction.atomic
+def link_account(*, actor, member: Member, user) -> Member:
+    """Let a member sign in: link the account and grant the team role on the team's unit."""
+    from tocns.accounts.models import Role
+    from tocns.accounts.services import grant_role
+
+    if member.user_id == user.pk:
+        return member
+    before = audit.snapshot(member, MEMBER_AUDIT_FIELDS)
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    role = Role.TEAM_LEADER if member.role == MemberRole.LEADER else Role.TEAM_MEMBER
+    grant_role(actor=actor, user=user, role=role, unit=member.team.unit)
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=member,
+        unit_path=member.team.unit.path,
+        before=before,
+        after=audit.snapshot(member, MEMBER_AUDIT_FIELDS),
+    )
+    return member

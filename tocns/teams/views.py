@@ -14,7 +14,7 @@ from tocns.units.forms import VillageImportForm as ExcelUploadForm
 
 from . import selectors, services
 from .cards import card_rows
-from .forms import LeaveForm, MemberForm, TeamForm
+from .forms import LeaveForm, MemberAccountForm, MemberForm, TeamForm
 from .models import Member, MemberCard, TeamStatus
 from .roster_export import build_roster_template, export_roster
 from .roster_import import apply_roster, read_roster
@@ -123,11 +123,18 @@ def member_edit(request, pk: int, member_pk: int):
     member = _member(team, member_pk)
     if not member.is_current:
         raise PermissionDenied
-    form = MemberForm(request.POST or None, instance=member)
+    officer = access.can_manage_team(request.user, team)
+    form_class = MemberAccountForm if officer else MemberForm
+    initial = {"account": member.user.get_username()} if officer and member.user else None
+    form = form_class(request.POST or None, instance=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         member.refresh_from_db()  # the form wrote onto the instance; the service compares before and after
+        values = dict(form.cleaned_data)
+        account = values.pop("account", None)
         try:
-            services.update_member(actor=request.user, member=member, **form.cleaned_data)
+            services.update_member(actor=request.user, member=member, **values)
+            if account is not None:
+                services.link_account(actor=request.user, member=member, user=account)
         except ValidationError as error:
             _form_errors(form, error)
         else:

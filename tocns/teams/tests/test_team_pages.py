@@ -148,3 +148,32 @@ def test_lists_do_not_grow_queries_with_teams_and_members(
     for url in urls:
         with django_assert_max_num_queries(baseline[url]):
             client.get(url)
+
+
+def test_an_officer_links_a_member_to_an_account_which_can_then_sign_in_as_team_member(
+    tree, people, rosters, client_for
+):
+    from django.test import Client
+
+    from tocns.accounts.services import create_user
+    from tocns.conftest import PASSWORD
+
+    add = client_for("team_leader").post(
+        f"/to/{rosters.coc_leu.pk}/thanh-vien/moi/", member_form(full_name="Vàng Seo Pao", phone="0966000111")
+    )
+    assert add.status_code == 302
+    member = Member.objects.get(full_name="Vàng Seo Pao")
+    create_user(actor=None, username="vangseopao", password=PASSWORD, phone="0966000111")
+    leader_form = client_for("team_leader").get(f"/to/{rosters.coc_leu.pk}/thanh-vien/{member.pk}/sua/").text
+    assert 'name="account"' not in leader_form  # only officers hand out accounts
+    response = client_for("commune_officer").post(
+        f"/to/{rosters.coc_leu.pk}/thanh-vien/{member.pk}/sua/",
+        member_form(full_name="Vàng Seo Pao", phone="0966000111", account="0966 000 111"),
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.user.username == "vangseopao"
+    client = Client()
+    client.post("/dang-nhap/", {"username": "0966000111", "password": PASSWORD})
+    assert client.get(f"/to/{rosters.coc_leu.pk}/").status_code == 200
+    assert client.get(f"/to/{rosters.coc_leu.pk}/thanh-vien/moi/").status_code == 403
