@@ -24,3 +24,16 @@ def chromium_available() -> bool:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/dang-nhap/")
+    page.get_by_label("Số điện thoại hoặc tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def fits_width(page) -> bool:
+    """No sideways scrolling: the page fits the phone's screen."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

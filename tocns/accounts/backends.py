@@ -1,7 +1,7 @@
 from django.contrib.auth.backends import ModelBackend
 
 from .models import User
-from .phones import normalize_phone
+from .selectors import find_user
 
 
 class UsernameOrPhoneBackend(ModelBackend):
@@ -10,10 +10,7 @@ class UsernameOrPhoneBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or not password:
             return None
-        user = User.objects.filter(username__iexact=username.strip()).first()
-        if user is None:
-            phone = normalize_phone(username)
-            user = User.objects.filter(phone=phone).first() if phone else None
+        user = find_user(username)
         if user is None:
             User().set_password(password)  # same work as a real check, so timing does not reveal accounts
             return None

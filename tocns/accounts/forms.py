@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tocns.units.models import Unit
 
-from .models import Role, User
-from .phones import normalize_phone
+from .models import Role
+from .selectors import find_user
 
 
 class LoginForm(forms.Form):
@@ -54,10 +54,7 @@ class GrantRoleForm(forms.Form):
         self.units_qs = units_qs
 
     def clean_user_login(self):
-        value = self.cleaned_data["user_login"].strip()
-        user = User.objects.filter(username__iexact=value).first()
-        if user is None and normalize_phone(value):
-            user = User.objects.filter(phone=normalize_phone(value)).first()
+        user = find_user(self.cleaned_data["user_login"])
         if user is None:
             raise forms.ValidationError(_("Không tìm thấy tài khoản này."))
         return user

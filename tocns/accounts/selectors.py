@@ -141,3 +141,18 @@ def team_for(user, pk: int):
 def can_manage_team(user, team) -> bool:
     """Create, rename, dissolve: officers only (the commune decides a team's founding)."""
     return covers(user, team.unit.path, officer_only=True)
+
+
+def find_user(value: str):
+    """The account someone means when they type a username or a phone number in any usual spelling."""
+    from .models import User
+    from .phones import normalize_phone
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    user = User.objects.filter(username__iexact=value).first()
+    phone = normalize_phone(value)
+    if user is None and phone:
+        user = User.objects.filter(phone=phone).first()
+    return user

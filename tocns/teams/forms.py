@@ -73,15 +73,12 @@ class MemberAccountForm(MemberForm):
     )
 
     def clean_account(self):
-        from tocns.accounts.models import User
-        from tocns.accounts.phones import normalize_phone
+        from tocns.accounts.selectors import find_user
 
         value = self.cleaned_data["account"].strip()
         if not value:
             return None
-        user = User.objects.filter(username__iexact=value).first()
-        if user is None and normalize_phone(value):
-            user = User.objects.filter(phone=normalize_phone(value)).first()
+        user = find_user(value)
         if user is None:
             raise forms.ValidationError(_("Không tìm thấy tài khoản này."))
         return user

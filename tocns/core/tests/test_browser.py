@@ -2,22 +2,10 @@
 
 import pytest
 
-from tocns.browser import DESKTOP, PHONE
+from tocns.browser import DESKTOP, PHONE, fits_width, sign_in
 from tocns.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/dang-nhap/")
-    page.get_by_label("Số điện thoại hoặc tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base_url}/")
 
 
 def test_commune_officer_browses_to_a_village_and_searches_on_a_phone(
@@ -27,9 +15,9 @@ def test_commune_officer_browses_to_a_village_and_searches_on_a_phone(
     page = context.new_page()
     page.goto(f"{live_server.url}/dang-nhap/")
     shoot(page, "login-phone")
-    sign_in(page, live_server.url, "canbo.xa")
+    sign_in(page, live_server.url, "canbo.xa", PASSWORD)
     assert "Cán bộ cấp xã" in page.text_content("main")
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     shoot(page, "home-commune-officer-phone")
 
     page.get_by_role("link", name="Phường Lào Cai").click()
@@ -42,7 +30,7 @@ def test_commune_officer_browses_to_a_village_and_searches_on_a_phone(
     page.wait_for_url(f"{live_server.url}/don-vi/{tree.coc_leu.code}/")
     assert page.text_content("h1").strip().startswith("Tổ dân phố Cốc Lếu")
     assert "320" in page.text_content(".stats")
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     shoot(page, "village-phone")
 
     page.get_by_role("link", name="Đơn vị", exact=True).click()
@@ -51,7 +39,7 @@ def test_commune_officer_browses_to_a_village_and_searches_on_a_phone(
     page.wait_for_selector("#results")
     results = page.text_content("#results")
     assert "Phường Lào Cai" in results
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     shoot(page, "search-phone")
     context.close()
 
@@ -59,7 +47,7 @@ def test_commune_officer_browses_to_a_village_and_searches_on_a_phone(
 def test_province_officer_pages_at_desktop_width(transactional_db, live_server, tree, people, browser, shoot):
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "canbo.tinh")
+    sign_in(page, live_server.url, "canbo.tinh", PASSWORD)
     shoot(page, "home-province-officer-desktop")
     page.goto(f"{live_server.url}/don-vi/{tree.lao_cai.code}/")
     assert "Xã Mường Khương" in page.text_content("main")
@@ -79,11 +67,11 @@ def test_province_officer_pages_at_desktop_width(transactional_db, live_server, 
 def test_team_member_home_on_a_phone(transactional_db, live_server, tree, people, browser, shoot):
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "0912345679")
+    sign_in(page, live_server.url, "0912345679", PASSWORD)
     main = page.text_content("main")
     assert "Thành viên tổ" in main and "Tổ dân phố Cốc Lếu" in main
     assert page.get_by_role("link", name="Nhật ký").count() == 0
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     shoot(page, "home-team-member-phone")
     context.close()
 
@@ -102,13 +90,13 @@ def test_commune_officer_imports_villages_with_a_bad_row_on_a_phone(
     )
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "canbo.xa")
+    sign_in(page, live_server.url, "canbo.xa", PASSWORD)
     page.goto(f"{live_server.url}/don-vi/nhap-thon/")
     page.set_input_files("input[type=file]", str(path))
     page.get_by_role("button", name="Kiểm tra tệp").click()
     page.wait_for_selector("#preview")
     assert "không thuộc phạm vi" in page.text_content("#errors")
-    assert no_horizontal_scroll(page)
+    assert fits_width(page)
     shoot(page, "import-preview-errors-phone")
     page.get_by_role("button", name="Chỉ nhập 1 dòng hợp lệ").click()
     page.wait_for_selector(".msg")

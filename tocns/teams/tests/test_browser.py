@@ -2,29 +2,17 @@
 
 import pytest
 
-from tocns.browser import DESKTOP, PHONE
+from tocns.browser import DESKTOP, PHONE, fits_width, sign_in
 from tocns.conftest import PASSWORD, xlsx_bytes
 from tocns.teams.models import Member
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/dang-nhap/")
-    page.get_by_label("Số điện thoại hoặc tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(f"{base_url}/")
-
-
-def fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 def test_team_leader_adds_a_member_on_a_phone(transactional_db, live_server, rosters, browser, shoot):
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "0912345678")
+    sign_in(page, live_server.url, "0912345678", PASSWORD)
     page.goto(f"{live_server.url}/to/{rosters.coc_leu.pk}/")
     shoot(page, "team-phone")
     page.get_by_role("link", name="+ Thêm thành viên").click()
@@ -33,7 +21,7 @@ def test_team_leader_adds_a_member_on_a_phone(transactional_db, live_server, ros
     page.get_by_label("Năm sinh").fill("1999")
     page.get_by_label("Có điện thoại thông minh").check()
     assert not page.get_by_label("Đồng ý hiển thị số điện thoại cho người dân").is_checked()
-    assert fits(page)
+    assert fits_width(page)
     shoot(page, "member-form-phone")
     page.get_by_role("button", name="Lưu").click()
     page.wait_for_url(f"{live_server.url}/to/{rosters.coc_leu.pk}/")
@@ -46,7 +34,7 @@ def test_team_leader_adds_a_member_on_a_phone(transactional_db, live_server, ros
 def test_a_citizen_opens_a_cards_qr_link_on_a_phone(transactional_db, live_server, rosters, browser, shoot):
     officer = browser.new_context(viewport=DESKTOP, locale="vi-VN")
     page = officer.new_page()
-    sign_in(page, live_server.url, "canbo.xa")
+    sign_in(page, live_server.url, "canbo.xa", PASSWORD)
     page.goto(f"{live_server.url}/to/{rosters.coc_leu.pk}/the/")
     assert page.locator(".card svg").count() == 2
     shoot(page, "cards-sheet")
@@ -57,7 +45,7 @@ def test_a_citizen_opens_a_cards_qr_link_on_a_phone(transactional_db, live_serve
     phone.goto(f"{live_server.url}/xac-minh/{rosters.card_token}")
     verdict = phone.text_content("#verdict")
     assert "Thẻ hợp lệ" in verdict and "Lò Thị Mai" in verdict
-    assert fits(phone)
+    assert fits_width(phone)
     shoot(phone, "verify-current-phone")
     phone.goto(f"{live_server.url}/xac-minh/gia-mao-123")
     assert "Không tìm thấy thẻ" in phone.text_content("#verdict")
@@ -82,12 +70,12 @@ def test_roster_import_preview_with_errors(
     )
     context = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = context.new_page()
-    sign_in(page, live_server.url, "canbo.xa")
+    sign_in(page, live_server.url, "canbo.xa", PASSWORD)
     page.goto(f"{live_server.url}/to/nhap/")
     page.set_input_files("input[type=file]", str(path))
     page.get_by_role("button", name="Kiểm tra tệp").click()
     page.wait_for_selector("#errors")
     assert page.locator("#errors tbody tr").count() >= 3
-    assert fits(page)
+    assert fits_width(page)
     shoot(page, "roster-import-errors-phone")
     context.close()

@@ -1,41 +1,14 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-
-from tocns.units.village_import import ImportFileError, apply_villages, read_villages
+from tocns.core.import_command import ExcelImportCommand
+from tocns.units.village_import import apply_villages, read_villages
 
 
-class Command(BaseCommand):
+class Command(ExcelImportCommand):
     help = "Nhập danh sách thôn/bản/tổ dân phố từ tệp Excel (cột: Mã xã, Tên thôn, Số hộ)."
+    reader = read_villages
+    applier = apply_villages
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="Tệp .xlsx")
-        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì.")
-        parser.add_argument(
-            "--skip-bad-rows", action="store_true", help="Bỏ qua dòng lỗi, nhập các dòng hợp lệ."
-        )
-
-    def handle(self, *args, file, dry_run, skip_bad_rows, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp {file}.")
-        try:
-            result = read_villages(path.read_bytes())
-        except ImportFileError as exc:
-            raise CommandError(str(exc)) from exc
-        for error in result.errors:
-            self.stderr.write(f"Dòng {error.row}: {error.message}")
-        if not dry_run:
-            apply_villages(result, skip_bad_rows=skip_bad_rows)
-        self.stdout.write(
+    def summary(self, result) -> str:
+        return (
             f"Đọc {result.rows_read} dòng: thêm mới {len(result.to_create)}, cập nhật {len(result.to_update)}, "
             f"không đổi {result.unchanged}, lỗi {len(result.errors)}."
         )
-        if dry_run:
-            self.stdout.write("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.")
-        elif result.written:
-            self.stdout.write("Đã ghi vào cơ sở dữ liệu.")
-        else:
-            raise CommandError(
-                "Không ghi gì vì có dòng lỗi. Sửa tệp, hoặc chạy lại với --skip-bad-rows để chỉ nhập các dòng hợp lệ."
-            )

@@ -1,0 +1,45 @@
+"""The shared shape of `manage.py import_*`: read, print row errors, write unless --dry-run, summarise."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from .excel import ImportFileError
+
+
+class ExcelImportCommand(BaseCommand):
+    reader = None  # read_*(data) -> result with rows_read, to_create, to_update, unchanged, errors
+    applier = None  # apply_*(result, skip_bad_rows=...) -> result with written
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Tệp .xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không ghi gì.")
+        parser.add_argument(
+            "--skip-bad-rows", action="store_true", help="Bỏ qua dòng lỗi, nhập các dòng hợp lệ."
+        )
+
+    def summary(self, result) -> str:
+        raise NotImplementedError
+
+    def handle(self, *args, file, dry_run, skip_bad_rows, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp {file}.")
+        try:
+            result = type(self).reader(path.read_bytes())
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        for error in result.errors:
+            self.stderr.write(f"Dòng {error.row}: {error.message}")
+        if not dry_run:
+            type(self).applier(result, skip_bad_rows=skip_bad_rows)
+        self.stdout.write(self.summary(result))
+        if dry_run:
+            self.stdout.write("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.")
+        elif result.written:
+            skipped = f" (bỏ qua {len(result.errors)} dòng lỗi)" if result.errors else ""
+            self.stdout.write(f"Đã ghi vào cơ sở dữ liệu{skipped}.")
+        else:
+            raise CommandError(
+                "Không ghi gì vì có dòng lỗi. Sửa tệp, hoặc chạy lại với --skip-bad-rows để chỉ nhập các dòng hợp lệ."
+            )
