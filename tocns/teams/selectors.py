@@ -100,3 +100,41 @@ def with_coverage(units, on=None):
 
 def coverage_of(unit: Unit) -> Coverage:
     return Coverage.of(with_coverage(Unit.objects.filter(pk=unit.pk)).get())
+
+
+def coverage_by_child(unit: Unit, children, on=None) -> dict[int, Coverage]:
+    """The coverage of each child of a unit, from three flat queries summed in Python by the child's path
+    segment. Equal to with_coverage() per child, but a province with a hundred communes costs three
+    scans of its subtree instead of eight correlated subqueries per commune."""
+    on = on or timezone.localdate()
+    by_code = {child.code: child.pk for child in children}
+    depth = unit.path.count("/")  # "/15/" -> the child's code is segment 2 of "/15/02761/..."
+    totals = {pk: dict.fromkeys(Coverage.__dataclass_fields__, 0) for pk in by_code.values()}
+
+    def child_of(path: str):
+        parts = path.split("/")
+        return by_code.get(parts[depth]) if len(parts) > depth else None
+
+    active_team_here = Exists(Team.objects.filter(unit=OuterRef("pk"), status=TeamStatus.ACTIVE))
+    villages = Unit.objects.current(on).filter(kind=UnitKind.VILLAGE, path__startswith=unit.path)
+    for path, covered in villages.annotate(covered=active_team_here).values_list("path", "covered"):
+        if (pk := child_of(path)) is not None:
+            totals[pk]["villages"] += 1
+            totals[pk]["villages_with_team"] += bool(covered)
+    teams = Team.objects.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path)
+    for path, led in teams.annotate(led=has_current_leader()).values_list("unit__path", "led"):
+        if (pk := child_of(path)) is not None:
+            totals[pk]["active_teams"] += 1
+            totals[pk]["teams_without_leader"] += not led
+    youth_from = on.year - YOUTH_AGE + 1
+    members = Member.objects.current().filter(
+        team__status=TeamStatus.ACTIVE, team__unit__path__startswith=unit.path
+    )
+    for path, year, smartphone in members.values_list("team__unit__path", "birth_year", "has_smartphone"):
+        if (pk := child_of(path)) is not None:
+            row = totals[pk]
+            row["members"] += 1
+            row["members_with_birth_year"] += year is not None
+            row["members_under_35"] += year is not None and year >= youth_from
+            row["members_with_smartphone"] += smartphone
+    return {pk: Coverage(**values) for pk, values in totals.items()}

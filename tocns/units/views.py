@@ -32,13 +32,17 @@ def browse(request):
 def detail(request, code: str):
     unit, can_edit = access.unit_for(request.user, code)
     teams = team_selectors.with_roster_counts(unit.teams.all()).order_by("status", "name")
+    children = list(selectors.children_of(unit))
+    coverage = team_selectors.coverage_by_child(unit, children)
+    for child in children:
+        child.coverage = coverage[child.pk]
     context = {
         "unit": unit,
         "coverage": team_selectors.coverage_of(unit),
         "teams": teams,
         "can_edit": can_edit,
         "ancestors": [(a, access.covers(request.user, a.path)) for a in unit.ancestors()],
-        "children": team_selectors.with_coverage(selectors.children_of(unit)),
+        "children": children,
         "totals": selectors.with_counts(type(unit).objects.filter(pk=unit.pk)).get(),
         "history": selectors.history_of(unit),
     }

@@ -59,5 +59,16 @@ def test_unit_page_shows_coverage(tree, client_for):
     page = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/")
     assert page.context["coverage"].members == 5
     assert "2/4" in page.text and "thôn có tổ" in page.text
-    children = {c.name: c.cov_members for c in page.context["children"]}
+    children = {c.name: c.coverage.members for c in page.context["children"]}
     assert children == {"Phường Lào Cai": 2, "Xã Mường Khương": 3}
+
+
+def test_coverage_by_child_equals_the_per_unit_coverage(tree):
+    from tocns.teams.selectors import coverage_by_child
+    from tocns.units.selectors import children_of
+
+    build(tree)
+    for parent in (tree.lao_cai, tree.phuong_lao_cai, tree.muong_khuong):
+        children = list(children_of(parent))
+        by_child = coverage_by_child(parent, children)
+        assert by_child == {child.pk: coverage_of(child) for child in children}
