@@ -36,16 +36,13 @@ from tocns.audit.models import AuditEntry
 from tocns.core.excel import Column, ImportFileError, RowError, cell_text, header_key, read_table
 from tocns.core.text import fold
 from tocns.units.models import Unit, UnitKind
+from tocns.units.village_import import COMMUNE_CODE_COLUMN
 
 from .models import Affiliation, Member, MemberRole, Team, TeamStatus
 from .services import TEAM_AUDIT_FIELDS
 
 COLUMNS = [
-    Column(
-        "commune_code",
-        "Mã xã",
-        ("ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"),
-    ),
+    COMMUNE_CODE_COLUMN,
     Column(
         "commune_name",
         "Xã",

@@ -30,9 +30,7 @@ MEMBER_AUDIT_FIELDS = [
 ]
 
 
-def _audited_save(obj, *, actor, action, fields, unit_path, before=None):
-    obj.full_clean()
-    obj.save()
+def _record(obj, *, actor, action, fields, unit_path, before=None):
     audit.record(
         actor=actor,
         action=action,
@@ -42,6 +40,12 @@ def _audited_save(obj, *, actor, action, fields, unit_path, before=None):
         after=audit.snapshot(obj, fields),
     )
     return obj
+
+
+def _audited_save(obj, *, actor, action, fields, unit_path, before=None):
+    obj.full_clean()
+    obj.save()
+    return _record(obj, actor=actor, action=action, fields=fields, unit_path=unit_path, before=before)
 
 
 @transaction.atomic
@@ -138,15 +142,14 @@ def member_leaves(*, actor, member: Member, left_on: datetime.date | None = None
     member.cards.filter(revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=MemberCard.RevokedReason.LEFT
     )
-    audit.record(
+    return _record(
+        member,
         actor=actor,
         action="leave",
-        obj=member,
+        fields=MEMBER_AUDIT_FIELDS,
         unit_path=member.team.unit.path,
         before=before,
-        after=audit.snapshot(member, MEMBER_AUDIT_FIELDS),
     )
-    return member
 
 
 def new_token() -> str:
@@ -185,12 +188,11 @@ def link_account(*, actor, member: Member, user) -> Member:
     member.save(update_fields=["user", "updated_at"])
     role = Role.TEAM_LEADER if member.role == MemberRole.LEADER else Role.TEAM_MEMBER
     grant_role(actor=actor, user=user, role=role, unit=member.team.unit)
-    audit.record(
+    return _record(
+        member,
         actor=actor,
         action="update",
-        obj=member,
+        fields=MEMBER_AUDIT_FIELDS,
         unit_path=member.team.unit.path,
         before=before,
-        after=audit.snapshot(member, MEMBER_AUDIT_FIELDS),
     )
-    return member

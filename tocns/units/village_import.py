@@ -16,13 +16,15 @@ from tocns.core.text import fold
 from .models import Unit, UnitKind
 from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
 
+# Every import that names a commune by its official code accepts these spellings of the header.
+COMMUNE_CODE_COLUMN = Column(
+    "commune_code",
+    "Mã xã",
+    ("ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"),
+)
 # The header spellings accepted for each column (compared folded: case, diacritics, punctuation ignored).
 COLUMNS = [
-    Column(
-        "commune_code",
-        "Mã xã",
-        ("ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"),
-    ),
+    COMMUNE_CODE_COLUMN,
     Column(
         "village_name",
         "Tên thôn",
