@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "tocns.accounts",
     "tocns.audit",
     "tocns.teams",
+    "tocns.activities",
+    "ninja",  # serves the interactive API docs' own static files
 ]
 
 MIDDLEWARE = [
@@ -107,8 +109,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the WSGI server's threads read while one writes.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    # WAL lets the WSGI server's threads read while one writes. A write transaction takes the lock when it
+    # begins (IMMEDIATE) and waits up to 20 s for it, so two reports arriving together queue instead of one
+    # failing with "database is locked" when it tries to upgrade a read lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -164,6 +172,8 @@ WHITENOISE_MAX_AGE = 3600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("TOCNS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Largest activity photo accepted before re-encoding; photos are stored at most 1600 px, JPEG.
+PHOTO_MAX_BYTES = env_int("TOCNS_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
