@@ -33,6 +33,18 @@ def _fast_hashing(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _catalogue_after_flush(request):
+    """A transactional test ends by emptying every table, data migrations' rows included; the tests that
+    run after it (pytest-django puts all of them last) get the starting catalogue back."""
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        from tocns.activities.catalogue import ensure_services
+        from tocns.activities.models import DigitalService
+
+        request.getfixturevalue("transactional_db")
+        ensure_services(DigitalService)
+
+
 def make_unit(code, name, kind, parent=None, **extra):
     unit = new_unit(code=code, name=name, kind=kind, parent=parent, **extra)
     unit.save()

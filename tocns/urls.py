@@ -1,9 +1,13 @@
 from django.urls import include, path
 
+from tocns.api import api
+
 urlpatterns = [
     path("", include("tocns.core.urls")),
     path("", include("tocns.accounts.urls")),
     path("", include("tocns.teams.urls")),
+    path("", include("tocns.activities.urls")),
     path("don-vi/", include("tocns.units.urls")),
     path("nhat-ky/", include("tocns.audit.urls")),
+    path("api/v1/", api.urls),
 ]

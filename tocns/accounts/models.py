@@ -67,3 +67,23 @@ class LoginLock(models.Model):
 
     def __str__(self):
         return f"{self.identifier}: {self.failures}"
+
+
+class ApiToken(models.Model):
+    """A key for programs that call the API (a district's own system, a bulk uploader). Only a hash is
+    kept: the key is shown once when made, and a lost key is revoked and replaced."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("tên"), max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("khóa API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -138,6 +138,29 @@ def team_for(user, pk: int):
     return team, covers(user, team.unit.path, officer_only=True) or _leads(user, team.unit.path)
 
 
+def activities_for(user):
+    """Reports of the teams under the user's units (each report carries its team's unit path)."""
+    from tocns.activities.models import Activity
+
+    return Activity.objects.filter(scope_q(user, field="unit_path"))
+
+
+def activity_for(user, pk):
+    """(activity, can_edit): the author may correct it for seven days; others in scope read it."""
+    from tocns.activities.models import Activity
+    from tocns.activities.services import can_edit
+
+    activity = Activity.objects.select_related("team", "village", "created_by").filter(pk=pk).first()
+    if activity is None or not covers(user, activity.unit_path):
+        raise Http404
+    return activity, can_edit(user, activity)
+
+
+def can_edit_catalogue(user) -> bool:
+    """The digital-services catalogue is shared by all: province officers and admins keep it."""
+    return is_admin(user) or any(r.role == Role.PROVINCE_OFFICER for r in active_roles(user))
+
+
 def can_manage_team(user, team) -> bool:
     """Create, rename, dissolve: officers only (the commune decides a team's founding)."""
     return covers(user, team.unit.path, officer_only=True)

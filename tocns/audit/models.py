@@ -27,6 +27,23 @@ FIELD_LABELS = {
     "revoked_at": _("thu hồi lúc"),
     "username": _("tên đăng nhập"),
     "full_name": _("họ và tên"),
+    "date": _("ngày"),
+    "village": _("thôn"),
+    "people_reached": _("số người được hỗ trợ"),
+    "households_reached": _("số hộ"),
+    "hours": _("số giờ"),
+    "note": _("ghi chú"),
+    "outcomes": _("kết quả (được hướng dẫn, hoàn thành)"),
+    "participants": _("người tham gia"),
+    "photos": _("số ảnh"),
+    "short_name": _("tên ngắn"),
+    "completed_label": _("kết quả gọi là"),
+    "sort_order": _("thứ tự"),
+    "retired_on": _("ngừng dùng từ"),
+}
+# Where one field name means different things on different objects.
+OBJECT_FIELD_LABELS = {
+    ("activity", "kind"): _("hình thức"),
 }
 
 
@@ -63,7 +80,11 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
         return [
-            (FIELD_LABELS.get(k, k), before.get(k), after.get(k))
+            (
+                OBJECT_FIELD_LABELS.get((self.object_type, k)) or FIELD_LABELS.get(k, k),
+                before.get(k),
+                after.get(k),
+            )
             for k in keys
             if before.get(k) != after.get(k)
         ]

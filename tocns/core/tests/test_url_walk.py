@@ -27,6 +27,18 @@ IN_SCOPE_200 = {
     "no_role": 404,
 }
 ROSTER_EDITORS = {**IN_SCOPE_200, "team_member": 403}
+# The report in Places was filed by the team member: only they may correct it.
+AUTHOR_ONLY = {
+    **IN_SCOPE_200,
+    "admin": 403,
+    "province_officer": 403,
+    "commune_officer": 403,
+    "team_leader": 403,
+}
+CATALOGUE_EDITORS = {name: 403 for name in ROLE_NAMES} | {"admin": 200, "province_officer": 200}
+COMMUNE_IN_SCOPE = {**IN_SCOPE_200, "team_leader": 404, "team_member": 404}
+EVERYONE_200 = expect(200, **ALL_SIGNED_IN_200)
+API_SIGNED_IN = expect(401, **ALL_SIGNED_IN_200)
 TEAM_MANAGERS = {**IN_SCOPE_200, "team_leader": 403, "team_member": 403}
 
 # (url name, path builder from the tree and rosters, expected status per user)
@@ -116,6 +128,36 @@ WALK = [
         expect(302, **POST_ONLY),
     ),
     ("teams:verify", lambda t: f"/xac-minh/{t.card_token}", expect(200, **ALL_SIGNED_IN_200)),
+    ("activities:report", lambda t: "/bao-cao/", expect(302, **ALL_SIGNED_IN_200)),
+    ("activities:report", lambda t: f"/bao-cao/?to={t.team.pk}", expect(302, **IN_SCOPE_200)),
+    ("activities:feed", lambda t: "/hoat-dong/", expect(302, **ALL_SIGNED_IN_200)),
+    ("activities:detail", lambda t: f"/hoat-dong/{t.activity.pk}/", expect(302, **IN_SCOPE_200)),
+    ("activities:edit", lambda t: f"/hoat-dong/{t.activity.pk}/sua/", expect(302, **AUTHOR_ONLY)),
+    (
+        "activities:photo",
+        lambda t: f"/hoat-dong/{t.activity.pk}/anh/{t.photo.pk}.jpg",
+        expect(302, **IN_SCOPE_200),
+    ),
+    (
+        "activities:supervision",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/hoat-dong/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    ("activities:services", lambda t: "/dich-vu-so/", expect(302, **ALL_SIGNED_IN_200)),
+    ("activities:service_create", lambda t: "/dich-vu-so/moi/", expect(302, **CATALOGUE_EDITORS)),
+    ("activities:service_edit", lambda t: "/dich-vu-so/vneid/sua/", expect(302, **CATALOGUE_EDITORS)),
+    ("activities:service_worker", lambda t: "/sw.js", EVERYONE_200),
+    ("activities:manifest", lambda t: "/manifest.webmanifest", EVERYONE_200),
+    ("api:api-root", lambda t: "/api/v1/", expect(404, **{n: 404 for n in ROLE_NAMES})),
+    ("api:openapi-json", lambda t: "/api/v1/openapi.json", EVERYONE_200),
+    ("api:openapi-view", lambda t: "/api/v1/docs", EVERYONE_200),
+    ("api:ping", lambda t: "/api/v1/ping", EVERYONE_200),
+    ("api:create_activity", lambda t: "/api/v1/activities", API_SIGNED_IN),
+    ("api:list_activities", lambda t: "/api/v1/activities", API_SIGNED_IN),
+    ("api:get_activity", lambda t: f"/api/v1/activities/{t.activity.pk}", expect(401, **IN_SCOPE_200)),
+    ("api:edit_activity", lambda t: f"/api/v1/activities/{t.activity.pk}", expect(401, **IN_SCOPE_200)),
+    ("api:add_photo", lambda t: f"/api/v1/activities/{t.activity.pk}/photos", expect(405, **POST_ONLY)),
+    ("api:list_services", lambda t: "/api/v1/services", API_SIGNED_IN),
 ]
 
 
@@ -140,15 +182,33 @@ def test_walk_covers_every_url():
 class Places:
     """The tree's units plus the team of Cốc Lếu and one of its members, for building URLs."""
 
-    def __init__(self, tree, rosters):
+    def __init__(self, tree, rosters, people):
+        import uuid
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from tocns.activities.photos import add_photo
+        from tocns.activities.services import OutcomeInput, ReportInput, file_report
+        from tocns.activities.tests.images import jpeg_bytes
+
         self.__dict__.update(vars(tree))
         self.team, self.member, self.card_token = rosters.coc_leu, rosters.member, rosters.card_token
+        self.activity, _created = file_report(
+            actor=people.team_member,
+            report_id=uuid.uuid4(),
+            data=ReportInput(
+                team=self.team.pk, date=timezone.localdate(), outcomes=[OutcomeInput("vneid", 3, 2)]
+            ),
+        )
+        upload = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+        self.photo = add_photo(actor=people.team_member, activity=self.activity, upload=upload)
 
 
 @pytest.mark.parametrize("user_name", ["anonymous", *ROLE_NAMES])
 def test_every_url_as_every_user(user_name, tree, people, rosters, client_for):
     client = client_for(user_name)
-    places = Places(tree, rosters)
+    places = Places(tree, rosters, people)
     failures = []
     for url_name, build, expected in WALK:
         url = build(places)

@@ -1,0 +1,163 @@
+"""Reads of activity reports for supervision. Callers pass querysets already scoped by
+accounts.selectors (activities_for / teams_for), so nothing here widens what a user sees."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from tocns.teams.models import Member, TeamStatus
+from tocns.units.models import Unit
+
+from .models import DigitalService, Outcome
+
+SILENT_AFTER_DAYS = 30
+
+
+def with_details(activities):
+    return activities.select_related("team", "village", "created_by").prefetch_related(
+        Prefetch("outcomes", queryset=Outcome.objects.select_related("service")),
+        Prefetch("participants", queryset=Member.objects.only("id", "full_name", "team_id")),
+        "photos",
+    )
+
+
+def silent_since(today: datetime.date | None = None) -> datetime.date:
+    return (today or timezone.localdate()) - datetime.timedelta(days=SILENT_AFTER_DAYS)
+
+
+def teams_with_last_report(teams):
+    """Each team with last_report (date or None) and reports_30d; one query."""
+    cutoff = silent_since()
+    return teams.annotate(
+        last_report=Max("activities__date"),
+        reports_30d=Count("activities", filter=Q(activities__date__gt=cutoff)),
+    )
+
+
+def monthly_totals(activities, *, months: int = 6):
+    """[(month, {service_code: (guided, completed)}, reports)] for the last `months` months, newest first,
+    plus the services that appear, in catalogue order."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    scoped = activities.filter(date__gte=first)
+    rows = (
+        Outcome.objects.filter(activity__in=scoped.values("pk"))
+        .annotate(month=TruncMonth("activity__date"))
+        .values("month", "service_id")
+        .annotate(guided=Sum("guided"), completed=Sum("completed"))
+    )
+    reports = dict(
+        scoped.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    by_month: dict = {}
+    used = set()
+    for row in rows:
+        month = _as_date(row["month"])
+        by_month.setdefault(month, {})[row["service_id"]] = (row["guided"], row["completed"])
+        used.add(row["service_id"])
+    services = [s for s in DigitalService.objects.all() if s.pk in used]
+    months_list = []
+    cursor = today.replace(day=1)
+    for _i in range(months):
+        counts = {_as_date(k): v for k, v in reports.items()}
+        cells = [by_month.get(cursor, {}).get(s.pk, (0, 0)) for s in services]
+        months_list.append((cursor, cells, counts.get(cursor, 0)))
+        cursor = (cursor - datetime.timedelta(days=1)).replace(day=1)
+    return months_list, services
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+@dataclass
+class ChildActivity:
+    unit: Unit
+    teams: int
+    silent: int
+    never: int
+    reports_30d: int
+    last_report: datetime.date | None
+
+
+def activity_by_child(unit: Unit, teams, activities) -> list[ChildActivity]:
+    """For a province: per commune, active teams, teams silent 30 days, reports in 30 days, last report.
+    Three grouped queries, whatever the number of communes."""
+    children = list(Unit.objects.filter(parent=unit).current().order_by("name"))
+    depth = unit.depth + 1
+    cutoff = silent_since()
+
+    def child_path(path: str) -> str:
+        parts = path.strip("/").split("/")
+        return "/" + "/".join(parts[: depth + 1]) + "/"
+
+    active = teams.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path)
+    per_team = teams_with_last_report(active).values_list("unit__path", "last_report")
+    stats: dict[str, list] = {}
+    for path, last in per_team:
+        if path == unit.path:
+            continue
+        entry = stats.setdefault(child_path(path), [0, 0, None, 0])
+        entry[0] += 1
+        if last is None or last <= cutoff:
+            entry[1] += 1
+        if last is None:
+            entry[3] += 1
+        if last and (entry[2] is None or last > entry[2]):
+            entry[2] = last
+    recent = (
+        activities.filter(unit_path__startswith=unit.path, date__gt=cutoff)
+        .values("unit_path")
+        .annotate(n=Count("pk"))
+        .values_list("unit_path", "n")
+    )
+    reports: dict[str, int] = {}
+    for path, n in recent:
+        if path != unit.path:
+            key = child_path(path)
+            reports[key] = reports.get(key, 0) + n
+    empty = [0, 0, None, 0]
+    return [
+        ChildActivity(
+            unit=child,
+            teams=stats.get(child.path, empty)[0],
+            silent=stats.get(child.path, empty)[1],
+            never=stats.get(child.path, empty)[3],
+            reports_30d=reports.get(child.path, 0),
+            last_report=stats.get(child.path, empty)[2],
+        )
+        for child in children
+    ]
+
+
+@dataclass
+class Summary:
+    teams: int
+    silent: int
+    never: int
+    reports_30d: int
+
+
+def summarise_children(rows: list[ChildActivity]) -> Summary:
+    return Summary(
+        teams=sum(r.teams for r in rows),
+        silent=sum(r.silent for r in rows),
+        never=sum(r.never for r in rows),
+        reports_30d=sum(r.reports_30d for r in rows),
+    )
+
+
+def summarise_teams(rows) -> Summary:
+    cutoff = silent_since()
+    return Summary(
+        teams=len(rows),
+        silent=sum(1 for t in rows if t.last_report is None or t.last_report <= cutoff),
+        never=sum(1 for t in rows if t.last_report is None),
+        reports_30d=sum(t.reports_30d for t in rows),
+    )
