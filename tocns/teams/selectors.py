@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
+from tocns.activities.models import Activity
 from tocns.core.queries import subquery_count
 from tocns.units.models import Unit, UnitKind
 
@@ -25,13 +26,19 @@ def with_roster_counts(teams):
     ).select_related("unit", "unit__parent")
 
 
-def filter_teams(teams, *, status: str = "", leader: str = ""):
+def filter_teams(teams, *, status: str = "", leader: str = "", activity: str = ""):
     if status in TeamStatus.values:
         teams = teams.filter(status=status)
     if leader == "co":
         teams = teams.filter(has_current_leader())
     elif leader == "khong":
         teams = teams.exclude(has_current_leader())
+    # "Has no activity yet": the teams that exist only on paper so far.
+    has_reported = Exists(Activity.objects.filter(team=OuterRef("pk")))
+    if activity == "co":
+        teams = teams.filter(has_reported)
+    elif activity == "chua":
+        teams = teams.exclude(has_reported)
     return teams
 
 

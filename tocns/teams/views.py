@@ -33,7 +33,10 @@ def team_list(request):
         unit, _can = access.unit_for(request.user, code)
         teams = teams.filter(unit__path__startswith=unit.path)
     status, leader = request.GET.get("trang-thai", ""), request.GET.get("to-truong", "")
-    teams = selectors.filter_teams(selectors.with_roster_counts(teams), status=status, leader=leader)
+    activity = request.GET.get("hoat-dong", "")
+    teams = selectors.filter_teams(
+        selectors.with_roster_counts(teams), status=status, leader=leader, activity=activity
+    )
     page = Paginator(teams.order_by("unit__path", "name"), 50).get_page(request.GET.get("trang"))
     filters = request.GET.copy()
     filters.pop("trang", None)
@@ -44,6 +47,7 @@ def team_list(request):
         "statuses": TeamStatus.choices,
         "current_status": status,
         "current_leader": leader,
+        "current_activity": activity,
     }
     return render(request, "teams/list.html", context)
 

@@ -177,3 +177,24 @@ def test_an_officer_links_a_member_to_an_account_which_can_then_sign_in_as_team_
     client.post("/dang-nhap/", {"username": "0966000111", "password": PASSWORD})
     assert client.get(f"/to/{rosters.coc_leu.pk}/").status_code == 200
     assert client.get(f"/to/{rosters.coc_leu.pk}/thanh-vien/moi/").status_code == 403
+
+
+def test_filter_teams_with_no_activity_yet(client_for, rosters, people):
+    import uuid
+
+    from django.utils import timezone
+
+    from tocns.activities.services import ReportInput, file_report
+    from tocns.teams.services import create_team
+
+    quiet = create_team(actor=None, unit=rosters.coc_leu.unit, name="Tổ CNS chỉ trên giấy")
+    file_report(
+        actor=people.team_leader,
+        report_id=uuid.uuid4(),
+        data=ReportInput(team=rosters.coc_leu.pk, date=timezone.localdate(), note="họp thôn"),
+    )
+    client = client_for("commune_officer")
+    never = [t.name for t in client.get("/to/", {"hoat-dong": "chua"}).context["page"]]
+    reported = [t.name for t in client.get("/to/", {"hoat-dong": "co"}).context["page"]]
+    assert never == [quiet.name]
+    assert reported == [rosters.coc_leu.name]
