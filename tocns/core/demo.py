@@ -3,12 +3,15 @@ user per role. Every synthetic row is labelled is_synthetic and "(mô phỏng)" 
 
 import datetime
 import random
+import uuid
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, User
+from tocns.activities.models import Activity, ActivityKind, DigitalService, Outcome
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.units.models import Unit, UnitKind
 from tocns.units.services import load_official_units, new_unit, village_code
@@ -179,7 +182,94 @@ def _seed_teams(rng: random.Random, villages: list[Unit]) -> int:
                 )
             )
     Member.objects.bulk_create(members, batch_size=2000)
+    _seed_activities(rng, teams, members, {v.pk: v.path for v in villages})
     return len(teams)
+
+
+# How often services come up in the field: VNeID and payments most, digital signatures rarely.
+_SERVICE_WEIGHTS = {
+    "vneid": 10,
+    "public_services": 7,
+    "cashless": 7,
+    "online_safety": 5,
+    "vssid": 4,
+    "health_book": 4,
+    "social_groups": 3,
+    "ecommerce": 2,
+    "digital_signature": 1,
+    "other": 1,
+}
+_KIND_WEIGHTS = {
+    ActivityKind.HOME_VISIT: 6,
+    ActivityKind.MEETING: 3,
+    ActivityKind.HELP_DESK: 2,
+    ActivityKind.TRAINING: 1,
+    ActivityKind.ONLINE: 1,
+}
+
+
+def _seed_activities(
+    rng: random.Random, teams: list[Team], members: list[Member], paths: dict[int, str], weeks: int = 26
+) -> int:
+    """Half a year of reports, shaped like the field: about half the teams report most weeks, a quarter
+    now and then (often not in the last month), and the rest only exist on paper."""
+    services = {s.code: s for s in DigitalService.objects.filter(code__in=_SERVICE_WEIGHTS)}
+    codes, code_weights = list(services), [_SERVICE_WEIGHTS[c] for c in services]
+    kinds, kind_weights = list(_KIND_WEIGHTS), list(_KIND_WEIGHTS.values())
+    by_team: dict[int, list[Member]] = {}
+    for member in members:
+        by_team.setdefault(member.team_id, []).append(member)
+    today = timezone.localdate()
+    activities, outcomes, participants = [], [], []
+    Through = Activity.participants.through
+    for team in teams:
+        profile = rng.random()
+        if profile < 0.55:
+            dates = [
+                today - datetime.timedelta(days=7 * week + rng.randint(0, 6))
+                for week in range(weeks)
+                if rng.random() < 0.8
+            ]
+        elif profile < 0.8:
+            dates = [
+                today - datetime.timedelta(days=rng.randint(20, 7 * weeks)) for _ in range(rng.randint(1, 6))
+            ]
+        else:
+            continue
+        path = paths[team.unit_id]
+        for date in dates:
+            activity = Activity(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                team_id=team.pk,
+                unit_path=path,
+                village_id=team.unit_id,
+                date=date,
+                kind=rng.choices(kinds, kind_weights)[0],
+                hours=Decimal(rng.choice([1, 1.5, 2, 2.5, 3, 4])),
+                note="(mô phỏng)",
+            )
+            most = 0
+            for code in set(rng.choices(codes, code_weights, k=rng.randint(1, 3))):
+                guided = rng.randint(1, 15)
+                most = max(most, guided)
+                outcomes.append(
+                    Outcome(
+                        activity=activity,
+                        service=services[code],
+                        guided=guided,
+                        completed=rng.randint(0, guided),
+                    )
+                )
+            activity.people_reached = most + rng.randint(0, 5)
+            activity.households_reached = max(1, activity.people_reached * 2 // 3)
+            activities.append(activity)
+            crew = by_team.get(team.pk, [])
+            for member in rng.sample(crew, k=min(len(crew), rng.randint(1, 2))):
+                participants.append(Through(activity_id=activity.id, member_id=member.pk))
+    Activity.objects.bulk_create(activities, batch_size=2000)
+    Outcome.objects.bulk_create(outcomes, batch_size=5000)
+    Through.objects.bulk_create(participants, batch_size=5000)
+    return len(activities)
 
 
 def _link_member(village: Unit, user, role: str) -> None:

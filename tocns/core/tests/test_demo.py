@@ -1,6 +1,8 @@
 from django.core.management import call_command
+from django.db.models import F
 
 from tocns.accounts.models import RoleAssignment, User
+from tocns.activities.models import Activity, Outcome
 from tocns.teams.models import Member, Team
 from tocns.units.models import Unit
 
@@ -22,8 +24,20 @@ def test_seed_demo_builds_lao_cai_with_labelled_synthetic_data_and_one_user_per_
     leader = Member.objects.get(user__username="demo.totruong")
     assert leader.role == "leader" and leader.team.members.filter(role="leader").count() == 1
     assert "tocns-demo" in out
+    # Half a year of reports: most teams report, some went silent, some never did (teams on paper).
+    from tocns.activities import selectors as activity_selectors
+
+    reported = activity_selectors.teams_with_last_report(Team.objects.all())
+    silent_since = activity_selectors.silent_since()
+    never = reported.filter(last_report__isnull=True).count()
+    silent = reported.filter(last_report__lte=silent_since).count()
+    assert Activity.objects.count() > 5000
+    assert 0.1 < never / Team.objects.count() < 0.35 and silent > 50
+    assert not Outcome.objects.filter(completed__gt=F("guided")).exists()
+    assert not Activity.objects.exclude(unit_path__startswith=lao_cai.path).exists()
 
     counts = (Unit.objects.count(), Team.objects.count(), Member.objects.count(), User.objects.count())
+    activities = Activity.objects.count()
     call_command("seed_demo")
     assert (
         Unit.objects.count(),
@@ -31,3 +45,4 @@ def test_seed_demo_builds_lao_cai_with_labelled_synthetic_data_and_one_user_per_
         Member.objects.count(),
         User.objects.count(),
     ) == counts
+    assert Activity.objects.count() == activities
