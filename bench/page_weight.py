@@ -1,6 +1,7 @@
 """Page weight on a weak 3G phone: how many bytes each main page of tocns costs to open.
 
-For every demo role (and anonymous, for the login page) this measures, for each main page:
+For every demo role (and anonymous, for the login page) this measures, for each main page - the activity
+feed ``/hoat-dong/`` for every signed-in role, the report form ``/bao-cao/`` for the team roles:
 
 * first load  - the page plus every subresource with an empty HTTP cache (what a member pays the first
                 time, or after the phone evicted the cache);
@@ -12,13 +13,29 @@ the cache counted as 0. Bytes do not depend on link speed, so the run is not thr
 emulated by a 360x740 mobile viewport with a Vietnamese locale. A bare ``/healthz`` JSON response is measured in the same run as
 the floor: the smallest response this server can send.
 
+Every signed-in page registers a service worker (``/sw.js``). The per-page loads run with service workers
+blocked, as they did before the worker existed: a navigation the worker passes on to the network reaches
+the page's DevTools log with its bytes missing (0), and a worker that served files from its own Cache
+Storage would make "first load" look cheaper than an empty phone. So the per-page numbers stay comparable
+from run to run; should a response still come from a service worker, one from its Cache Storage counts as
+a cache hit (0 B) and one it fetched from the network stops the run (its bytes are not in the page's log).
+
+What the worker itself downloads is measured once, separately: a byte-counting TCP proxy inside the bench
+(a thread on a free 127.0.0.1 port, piping every connection to the server and counting the bytes in each
+direction) sits in front of one more visit, "report form, first visit, service worker included":
+demo.thanhvien, signed in, opens ``/bao-cao/`` on a phone that never had the worker, which then installs
+(its shell files and a second copy of the form for offline use). Counted are all bytes server->client and
+client->server until the worker is ready, the form is in its cache and the wire has been quiet for 1 s;
+the page-only DevTools figure of the same visit is printed next to it.
+
 Budget: every page a team member (demo.totruong, demo.thanhvien) uses must stay within 100 KB
-(1 KB = 1024 B) on first load. Exit status 1 if one does not, 2 if a page could not be measured
-(error status, login failed), 0 otherwise.
+(1 KB = 1024 B) on first load; the report form ``/bao-cao/`` within 60 KB, both on its own and in the
+service-worker visit (server->client). Exit status 1 if one does not, 2 if a page could not be measured
+(error status, login failed, bytes invisible to the log), 0 otherwise.
 
 Everything runs for real and is thrown away afterwards: a temp ``TOCNS_VAR_DIR`` (SQLite, static, media),
-``migrate`` + ``bootstrap`` + ``collectstatic``, the waitress server from ``manage.py serve``, and the
-system Chromium driven by Playwright.
+``migrate`` + ``bootstrap`` + ``collectstatic``, the waitress server from ``manage.py serve``, the proxy,
+and the system Chromium driven by Playwright.
 
 Run from the project root:
 
@@ -30,6 +47,7 @@ Run from the project root:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -38,6 +56,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.error
@@ -54,6 +73,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 KB = 1024
 BUDGET_BYTES = 100 * KB
+REPORT_PAGE = "/bao-cao/"
+FEED_PAGE = "/hoat-dong/"
+# The report form is what members open most, often with almost no signal: a stricter budget.
+PAGE_BUDGETS = {REPORT_PAGE: 60 * KB}
 DEMO_PASSWORD = "tocns-demo"
 # A low-end Android phone set to Vietnamese, like most members': the language changes the HTML served.
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "vi-VN"}
@@ -62,10 +85,17 @@ TEAM_ROLES = ("demo.totruong", "demo.thanhvien")
 OFFICER_ROLES = ("demo.admin", "demo.tinh", "demo.xa")
 ROLES = OFFICER_ROLES + TEAM_ROLES
 OFFICER_PAGES = ("/don-vi/nhap-thon/", "/phan-quyen/", "/nhat-ky/")
+WORKER_ROLE = "demo.thanhvien"
 # Links to a unit's detail page; nhap-thon is the import page, which shares the prefix.
 DETAIL_LINK = re.compile(r"^/don-vi/(?!nhap-thon/)[^/?#]+/$")
 SETTLE_TIMEOUT_S = 15.0
 QUIET_S = 0.2
+# The service worker works in the background: the wire must be still this long before its bytes are read.
+WIRE_QUIET_S = 1.0
+WORKER_TIMEOUT_S = 30.0
+# Where a service worker got a response from (Network.Response.serviceWorkerResponseSource): these cost
+# nothing on the wire.
+WORKER_CACHE_SOURCES = {"cache-storage", "http-cache"}
 
 
 @dataclass
@@ -79,6 +109,13 @@ class Request:
     failed: str = ""
     content_encoding: str = ""
     accept_encoding: str = ""
+    # serviceWorkerResponseSource when a service worker answered ("cache-storage", "network", ...).
+    service_worker: str = ""
+
+    @property
+    def unseen(self) -> bool:
+        """The worker fetched it from the network: it crossed the wire, but not in this page's log."""
+        return bool(self.service_worker) and self.service_worker not in WORKER_CACHE_SOURCES
 
 
 @dataclass
@@ -91,6 +128,9 @@ class Load:
     cached: int
     content_encoding: str
     accept_encoding: str
+    # Responses a service worker answered: from its cache (counted in cached) or, unseen, from the network.
+    from_worker: int = 0
+    unseen: int = 0
     detail: list[dict] = field(default_factory=list)
 
 
@@ -102,16 +142,60 @@ class Result:
     repeat: Load
 
     @property
+    def budget_bytes(self) -> int | None:
+        if self.role not in TEAM_ROLES:
+            return None
+        return PAGE_BUDGETS.get(self.page, BUDGET_BYTES)
+
+    @property
     def budgeted(self) -> bool:
-        return self.role in TEAM_ROLES
+        return self.budget_bytes is not None
 
     @property
     def over_budget(self) -> bool:
-        return self.budgeted and self.first.bytes > BUDGET_BYTES
+        return self.budgeted and self.first.bytes > self.budget_bytes
 
     @property
     def ok(self) -> bool:
-        return 200 <= self.first.status < 300 and 200 <= self.repeat.status < 300
+        return (
+            200 <= self.first.status < 300
+            and 200 <= self.repeat.status < 300
+            and not self.first.unseen
+            and not self.repeat.unseen
+        )
+
+
+@dataclass
+class WireRequest:
+    """One HTTP request seen by the proxy, with the bytes of its response."""
+
+    method: str
+    path: str
+    status: int = 0
+    up: int = 0
+    down: int = 0
+    accept_encoding: str = ""
+    content_encoding: str = ""
+
+
+@dataclass
+class WorkerVisit:
+    """The report form on a phone that never had the service worker, worker downloads included."""
+
+    role: str
+    page: str
+    down: int  # server -> client: what the phone downloads
+    up: int  # client -> server
+    page_load: Load  # what the page's own DevTools log saw of the same visit
+    wire: list[WireRequest] = field(default_factory=list)
+
+    @property
+    def budget_bytes(self) -> int:
+        return PAGE_BUDGETS.get(self.page, BUDGET_BYTES)
+
+    @property
+    def over_budget(self) -> bool:
+        return self.down > self.budget_bytes
 
 
 class NetworkLog:
@@ -162,6 +246,10 @@ class NetworkLog:
             response = params["response"]
             request.status = response.get("status", 0)
             request.from_cache |= bool(response.get("fromDiskCache") or response.get("fromPrefetchCache"))
+            if response.get("fromServiceWorker"):
+                request.service_worker = response.get("serviceWorkerResponseSource") or "unknown"
+                # Served from the worker's own cache: a cache hit like any other.
+                request.from_cache |= request.service_worker in WORKER_CACHE_SOURCES
             headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
             request.content_encoding = headers.get("content-encoding", "")
 
@@ -210,8 +298,172 @@ class NetworkLog:
             cached=sum(r.from_cache for r in self.requests.values()),
             content_encoding=document.content_encoding if document else "",
             accept_encoding=document.accept_encoding if document else "",
+            from_worker=sum(bool(r.service_worker) for r in self.requests.values()),
+            unseen=sum(r.unseen for r in self.requests.values()),
             detail=[asdict(r) for r in self.requests.values()],
         )
+
+
+# --- the byte-counting proxy ------------------------------------------------------------------------------
+
+REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r?$", re.MULTILINE)
+STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3})")
+
+
+def header(head: bytes, name: str) -> str:
+    found = re.search(rb"^" + name.encode() + rb":[ \t]*([^\r\n]*)", head, re.MULTILINE | re.IGNORECASE)
+    return found.group(1).decode("latin-1").strip() if found else ""
+
+
+class _Connection:
+    """One client connection and its upstream twin; the response bytes go to the request last sent on it."""
+
+    def __init__(self, client: socket.socket, upstream: socket.socket):
+        self.client = client
+        self.upstream = upstream
+        self.current: WireRequest | None = None
+        self.open_pipes = 2
+
+
+class CountingProxy:
+    """A TCP proxy on a free 127.0.0.1 port in front of the server, counting the bytes in each direction.
+
+    A thread accepts; every connection gets two piping threads (client -> server, server -> client). It
+    sees the plain HTTP/1.1 that Chromium speaks to the server, so it also notes each request line and
+    charges the response bytes that follow to it (Chromium does not pipeline). Counters are thread-safe;
+    reset() zeroes them and the request list."""
+
+    def __init__(self, target_port: int):
+        self.target = (HOST, target_port)
+        self._lock = threading.Lock()
+        self._down = 0
+        self._up = 0
+        self._wire: list[WireRequest] = []
+        self._last_byte = time.monotonic()
+        self._connections: set[_Connection] = set()
+        self._closing = False
+        self._listener = socket.create_server((HOST, 0))
+        self._listener.settimeout(0.2)  # So the accept loop notices close().
+        self.port = self._listener.getsockname()[1]
+        self.base = f"http://{HOST}:{self.port}"
+        self._thread = threading.Thread(target=self._accept, name="page-weight-proxy", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> CountingProxy:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # counters
+
+    def reset(self) -> None:
+        with self._lock:
+            self._down = self._up = 0
+            self._wire = []
+            self._last_byte = time.monotonic()
+
+    def snapshot(self) -> tuple[int, int, list[WireRequest]]:
+        """(bytes server -> client, bytes client -> server, requests) since the last reset()."""
+        with self._lock:
+            return self._down, self._up, [WireRequest(**asdict(w)) for w in self._wire]
+
+    def idle_s(self) -> float:
+        with self._lock:
+            return time.monotonic() - self._last_byte
+
+    def wait_quiet(
+        self, page: Page, quiet_s: float = WIRE_QUIET_S, timeout_s: float = WORKER_TIMEOUT_S
+    ) -> None:
+        """Until no byte has moved for quiet_s; waiting on the page keeps Playwright's events flowing."""
+        deadline = time.monotonic() + timeout_s
+        while self.idle_s() < quiet_s:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the wire through the proxy never went quiet for {quiet_s:.1f} s")
+            page.wait_for_timeout(100)
+
+    # plumbing
+
+    def _accept(self) -> None:
+        while not self._closing:
+            try:
+                client, _address = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return  # Closed.
+            client.settimeout(None)
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            connection = _Connection(client, upstream)
+            with self._lock:
+                self._connections.add(connection)
+            for to_server in (True, False):
+                threading.Thread(target=self._pipe, args=(connection, to_server), daemon=True).start()
+
+    def _pipe(self, connection: _Connection, to_server: bool) -> None:
+        source, sink = (
+            (connection.client, connection.upstream)
+            if to_server
+            else (connection.upstream, connection.client)
+        )
+        try:
+            while chunk := source.recv(65536):
+                # Noted before it is passed on, so the response can never arrive ahead of its request.
+                self._note(connection, chunk, to_server)
+                sink.sendall(chunk)
+            sink.shutdown(socket.SHUT_WR)  # Pass the end on; the other direction may still be talking.
+        except OSError:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+        finally:
+            with self._lock:
+                connection.open_pipes -= 1
+                done = connection.open_pipes == 0
+                if done:
+                    self._connections.discard(connection)
+            if done:
+                connection.client.close()
+                connection.upstream.close()
+
+    def _note(self, connection: _Connection, chunk: bytes, to_server: bool) -> None:
+        with self._lock:
+            self._last_byte = time.monotonic()
+            if to_server:
+                self._up += len(chunk)
+                for line in REQUEST_LINE.finditer(chunk):
+                    method, path = (part.decode("latin-1") for part in line.groups())
+                    head = chunk[line.start() :].split(b"\r\n\r\n", 1)[0]
+                    connection.current = WireRequest(
+                        method, path, accept_encoding=header(head, "accept-encoding")
+                    )
+                    self._wire.append(connection.current)
+                if connection.current:
+                    connection.current.up += len(chunk)
+            else:
+                self._down += len(chunk)
+                current = connection.current
+                if current is None:
+                    return
+                if current.down == 0 and (status := STATUS_LINE.match(chunk)):
+                    current.status = int(status.group(1))
+                    current.content_encoding = header(chunk.split(b"\r\n\r\n", 1)[0], "content-encoding")
+                current.down += len(chunk)
+
+    def close(self) -> None:
+        self._closing = True
+        self._listener.close()
+        self._thread.join(timeout=5)
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            for sock in (connection.client, connection.upstream):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
 
 # --- the throwaway instance -------------------------------------------------------------------------------
@@ -262,6 +514,11 @@ def stop(server: subprocess.Popen) -> None:
 # --- the browser side -------------------------------------------------------------------------------------
 
 
+def phone_context(browser: Browser, service_workers: str = "block", **options):
+    """A fresh context: empty cache, no cookies. Service workers are blocked unless asked for (see above)."""
+    return browser.new_context(**PHONE, service_workers=service_workers, **options)
+
+
 def log_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/dang-nhap/")
     page.fill("input[name=username]", username)
@@ -294,6 +551,9 @@ def pages_for(role: str, detail: str, team: str | None) -> list[str]:
     pages = ["/", "/don-vi/", search, detail, "/to/"]
     if team:
         pages += [team, f"{team}the/"]
+    if role in TEAM_ROLES:
+        pages.append(REPORT_PAGE)
+    pages.append(FEED_PAGE)
     if role in OFFICER_ROLES:
         pages += list(OFFICER_PAGES)
     return pages
@@ -311,7 +571,7 @@ def measure_page(log: NetworkLog, base: str, role: str, path: str) -> Result:
 
 
 def measure_role(browser: Browser, base: str, role: str) -> list[Result]:
-    context = browser.new_context(**PHONE)  # A fresh context: empty cache, no cookies.
+    context = phone_context(browser)
     try:
         page = context.new_page()
         log = NetworkLog(page)
@@ -323,13 +583,50 @@ def measure_role(browser: Browser, base: str, role: str) -> list[Result]:
 
 
 def measure_anonymous(browser: Browser, base: str) -> tuple[Result, Load]:
-    context = browser.new_context(**PHONE)
+    context = phone_context(browser)
     try:
         log = NetworkLog(context.new_page())
         login = measure_page(log, base, "anonymous", "/dang-nhap/")
         log.clear_cache()
         log.page.goto("about:blank")
         return login, log.load(f"{base}/healthz")
+    finally:
+        context.close()
+
+
+# Resolves true once the worker is active and has the page in its cache; false after a second, to poll.
+WORKER_READY = """path => Promise.race([
+  navigator.serviceWorker.ready.then(() => caches.match(path)).then(Boolean),
+  new Promise(resolve => setTimeout(() => resolve(false), 1000)),
+])"""
+
+
+def measure_worker_visit(browser: Browser, proxy: CountingProxy, role: str = WORKER_ROLE) -> WorkerVisit:
+    base, path = proxy.base, REPORT_PAGE
+    # Signing in lands on the home page, which would already install the worker; so sign in where workers
+    # are blocked and carry only the session cookie over to the phone that is measured.
+    signing_in = phone_context(browser)
+    try:
+        log_in(signing_in.new_page(), base, role)
+        state = signing_in.storage_state()
+    finally:
+        signing_in.close()
+    context = phone_context(browser, service_workers="allow", storage_state=state)
+    try:
+        page = context.new_page()
+        log = NetworkLog(page)
+        proxy.wait_quiet(page, quiet_s=0.3)
+        proxy.reset()
+        page_load = log.load(base + path)
+        if page.url != base + path:
+            raise RuntimeError(f"{role}: {path} through the proxy ended at {page.url}")
+        deadline = time.monotonic() + WORKER_TIMEOUT_S
+        while not page.evaluate(WORKER_READY, path):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the service worker did not keep {path} within {WORKER_TIMEOUT_S:.0f} s")
+        proxy.wait_quiet(page)
+        down, up, wire = proxy.snapshot()
+        return WorkerVisit(role=role, page=path, down=down, up=up, page_load=page_load, wire=wire)
     finally:
         context.close()
 
@@ -345,13 +642,13 @@ def kb(n: int) -> str:
     return f"{n / KB:.1f}"
 
 
-def print_report(results: list[Result], floor: Load, elapsed: float) -> None:
-    header = (
+def print_report(results: list[Result], floor: Load, visit: WorkerVisit, elapsed: float) -> None:
+    header_line = (
         f"{'role':<15} {'page':<22} {'HTTP':>4} {'first KB':>8} {'repeat KB':>9} {'requests':>14}  budget"
     )
     print()
-    print(header)
-    print("-" * len(header))
+    print(header_line)
+    print("-" * len(header_line))
     for r in results:
         status = (
             str(r.first.status)
@@ -361,17 +658,27 @@ def print_report(results: list[Result], floor: Load, elapsed: float) -> None:
         requests = f"{r.first.requests} / {r.repeat.requests}"
         if r.repeat.cached:
             requests += f" ({r.repeat.cached}c)"
-        verdict = ("OVER" if r.over_budget else "ok") if r.budgeted else "-"
+        verdict = f"{r.budget_bytes // KB:>3} KB {'OVER' if r.over_budget else 'ok'}" if r.budgeted else "-"
         print(
             f"{r.role:<15} {r.page:<22} {status:>4} {kb(r.first.bytes):>8} {kb(r.repeat.bytes):>9} "
             f"{requests:>14}  {verdict}"
         )
-    print("-" * len(header))
+    print("-" * len(header_line))
     print("requests = first load / repeat, (Nc) = served from cache on repeat; KB = 1024 B on the wire.")
+    from_worker = sum(r.first.from_worker + r.repeat.from_worker for r in results)
+    print(
+        "Service workers are blocked for these loads, so that /sw.js cannot serve them from its own cache; "
+        "a response a worker served from its cache would count as a cache hit (0 B, in (Nc)). "
+        f"Responses from a service worker: {from_worker}."
+    )
     largest = max(results, key=lambda r: r.first.bytes)
     team = [r for r in results if r.budgeted]
     largest_team = max(team, key=lambda r: r.first.bytes)
-    print(f"Budget: {kb(BUDGET_BYTES)} KB first load for every page a team member uses.")
+    print(
+        f"Budget: {kb(BUDGET_BYTES)} KB first load for every page a team member uses; "
+        + "; ".join(f"{kb(b)} KB for {p}" for p, b in PAGE_BUDGETS.items())
+        + "."
+    )
     print(
         f"Largest page: {largest.role} {largest.page} = {kb(largest.first.bytes)} KB ({largest.first.bytes} B)"
     )
@@ -386,12 +693,38 @@ def print_report(results: list[Result], floor: Load, elapsed: float) -> None:
     encodings = sorted({r.first.content_encoding or "none" for r in results})
     accepts = sorted({r.first.accept_encoding for r in results})
     print(f"HTML content-encoding: {', '.join(encodings)}; Accept-Encoding sent: {' | '.join(accepts)}")
+    print_worker_visit(visit)
     print(f"Run time: {elapsed:.1f} s")
 
 
-def write_json(path: Path, results: list[Result], floor: Load, elapsed: float) -> None:
+def print_worker_visit(visit: WorkerVisit) -> None:
+    verdict = "OVER" if visit.over_budget else "ok"
+    page = visit.page_load
+    print()
+    print(f"Report form, first visit, service worker included ({visit.role} {visit.page}, TCP proxy count):")
+    print(
+        f"  server -> client {kb(visit.down):>6} KB ({visit.down} B)  "
+        f"budget {visit.budget_bytes // KB} KB: {verdict}"
+    )
+    print(f"  client -> server {kb(visit.up):>6} KB ({visit.up} B)")
+    print(
+        f"  page only (DevTools, same visit) {kb(page.bytes)} KB ({page.bytes} B) in {page.requests} requests; "
+        f"the worker and what the page log misses: {kb(visit.down - page.bytes)} KB"
+    )
+    print("  on the wire (server -> client per request, in order):")
+    for w in visit.wire:
+        encoding = w.content_encoding or "-"
+        print(f"    {w.method} {w.path:<48} {w.status:>3} {w.down:>7} B  {encoding}")
+    paths = [w.path for w in visit.wire]
+    twice = sorted({p for p in paths if paths.count(p) > 1})
+    if twice:
+        print(f"  fetched more than once: {', '.join(twice)}")
+
+
+def write_json(path: Path, results: list[Result], floor: Load, visit: WorkerVisit, elapsed: float) -> None:
     payload = {
         "budget_bytes": BUDGET_BYTES,
+        "page_budget_bytes": PAGE_BUDGETS,
         "floor_healthz_bytes": document_bytes(floor),
         "elapsed_s": round(elapsed, 1),
         "results": [
@@ -399,12 +732,23 @@ def write_json(path: Path, results: list[Result], floor: Load, elapsed: float) -
                 "role": r.role,
                 "page": r.page,
                 "budgeted": r.budgeted,
+                "budget_bytes": r.budget_bytes,
                 "over_budget": r.over_budget,
                 "first": asdict(r.first),
                 "repeat": asdict(r.repeat),
             }
             for r in results
         ],
+        "service_worker_visit": {
+            "role": visit.role,
+            "page": visit.page,
+            "server_to_client_bytes": visit.down,
+            "client_to_server_bytes": visit.up,
+            "budget_bytes": visit.budget_bytes,
+            "over_budget": visit.over_budget,
+            "page_only": asdict(visit.page_load),
+            "wire": [asdict(w) for w in visit.wire],
+        },
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -413,7 +757,7 @@ def write_json(path: Path, results: list[Result], floor: Load, elapsed: float) -
 # --- main -------------------------------------------------------------------------------------------------
 
 
-def serve_and_measure(env: dict, var_dir: Path) -> tuple[list[Result], Load]:
+def serve_and_measure(env: dict, var_dir: Path) -> tuple[list[Result], Load, WorkerVisit]:
     port = free_port()
     base = f"http://{HOST}:{port}"
     log_path = var_dir / "server.log"
@@ -427,16 +771,17 @@ def serve_and_measure(env: dict, var_dir: Path) -> tuple[list[Result], Load]:
         )
         try:
             wait_healthy(base, server)
-            with sync_playwright() as playwright:
+            with sync_playwright() as playwright, CountingProxy(port) as proxy:
                 browser = launch(playwright)
                 try:
                     login, floor = measure_anonymous(browser, base)
                     results = [login]
                     for role in ROLES:
                         results += measure_role(browser, base, role)
+                    visit = measure_worker_visit(browser, proxy)
                 finally:
                     browser.close()
-            return results, floor
+            return results, floor, visit
         except Exception:
             sys.stderr.write(
                 "--- server log (tail) ---\n" + log_path.read_text(errors="replace")[-4000:] + "\n"
@@ -446,7 +791,7 @@ def serve_and_measure(env: dict, var_dir: Path) -> tuple[list[Result], Load]:
             stop(server)
 
 
-def run(database_url: str | None) -> tuple[list[Result], Load]:
+def run(database_url: str | None) -> tuple[list[Result], Load, WorkerVisit]:
     var_dir = Path(tempfile.mkdtemp(prefix="tocns-page-weight-"))
     env = {**os.environ, "TOCNS_VAR_DIR": str(var_dir)}
     # Never touch the developer's own database unless asked to.
@@ -470,28 +815,47 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     try:
-        results, floor = run(args.database_url)
+        results, floor, visit = run(args.database_url)
     except Exception:
         # Not 1: that status means "over budget", and a broken run has measured nothing.
         traceback.print_exc()
         return 2
     elapsed = time.monotonic() - started
-    print_report(results, floor, elapsed)
+    print_report(results, floor, visit, elapsed)
     if args.json:
-        write_json(args.json, results, floor, elapsed)
+        write_json(args.json, results, floor, visit, elapsed)
 
     broken = [r for r in results if not r.ok]
     missing_gzip = [r for r in results if "gzip" not in r.first.accept_encoding]
+    missing_gzip_wire = [w for w in visit.wire if "gzip" not in w.accept_encoding]
     for r in broken:
-        print(f"ERROR: {r.role} {r.page} answered HTTP {r.first.status}/{r.repeat.status}", file=sys.stderr)
+        print(
+            f"ERROR: {r.role} {r.page} answered HTTP {r.first.status}/{r.repeat.status}"
+            + (
+                ", fetched by a service worker out of the page's sight"
+                if r.first.unseen or r.repeat.unseen
+                else ""
+            ),
+            file=sys.stderr,
+        )
     for r in missing_gzip:
         print(f"ERROR: {r.role} {r.page} was requested without Accept-Encoding: gzip", file=sys.stderr)
+    for w in missing_gzip_wire:
+        print(
+            f"ERROR: {w.method} {w.path} went through the proxy without Accept-Encoding: gzip",
+            file=sys.stderr,
+        )
     over = [r for r in results if r.over_budget]
     for r in over:
         print(f"OVER BUDGET: {r.role} {r.page} = {kb(r.first.bytes)} KB", file=sys.stderr)
-    if broken or missing_gzip:
+    if visit.over_budget:
+        print(
+            f"OVER BUDGET: {visit.role} {visit.page} with its service worker = {kb(visit.down)} KB",
+            file=sys.stderr,
+        )
+    if broken or missing_gzip or missing_gzip_wire:
         return 2
-    return 1 if over else 0
+    return 1 if over or visit.over_budget else 0
 
 
 if __name__ == "__main__":
