@@ -25,8 +25,7 @@ class OutcomeIn(Schema):
     completed: int = Field(0, ge=0, description="Số người hoàn thành (không quá số được hướng dẫn)")
 
 
-class ActivityIn(Schema):
-    id: uuid.UUID = Field(..., description="UUID do điện thoại tạo; gửi lại cùng id không tạo bản thứ hai")
+class ActivityEdit(Schema):
     team: int = Field(..., description="Mã số tổ")
     date: datetime.date = Field(..., description="Ngày hoạt động, không sau hôm nay")
     kind: ActivityKind = ActivityKind.HOME_VISIT
@@ -41,17 +40,8 @@ class ActivityIn(Schema):
     outcomes: list[OutcomeIn] = Field(default_factory=list)
 
 
-class ActivityEdit(Schema):
-    team: int
-    date: datetime.date
-    kind: ActivityKind = ActivityKind.HOME_VISIT
-    village: str | None = None
-    participants: list[int] = Field(default_factory=list)
-    people_reached: int = Field(0, ge=0)
-    households_reached: int = Field(0, ge=0)
-    hours: Decimal = Field(Decimal(0), ge=0, le=24, decimal_places=1)
-    note: str = Field("", max_length=500)
-    outcomes: list[OutcomeIn] = Field(default_factory=list)
+class ActivityIn(ActivityEdit):
+    id: uuid.UUID = Field(..., description="UUID do điện thoại tạo; gửi lại cùng id không tạo bản thứ hai")
 
 
 class OutcomeOut(Schema):

@@ -54,6 +54,14 @@ def _own_teams(user):
     )
 
 
+def _only_team(user):
+    """A team role not (yet) linked to a roster entry still reports for the one team in its village."""
+    if access.is_officer(user):
+        return None
+    teams = list(access.teams_for(user).filter(status=TeamStatus.ACTIVE).select_related("unit")[:2])
+    return teams[0] if len(teams) == 1 else None
+
+
 @login_required
 @cache_control(private=True, no_cache=True)
 def report(request):
@@ -64,7 +72,7 @@ def report(request):
         except ValueError:
             raise Http404 from None
     else:
-        team = own[0] if own else None
+        team = own[0] if own else _only_team(request.user)
     if team is None:
         return render(request, "activities/report_pick.html", {})
 

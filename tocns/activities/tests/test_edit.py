@@ -1,24 +1,15 @@
 import datetime
-import uuid
 
 import pytest
 from django.utils import timezone
 
 from tocns.activities.models import Activity
-from tocns.activities.services import OutcomeInput, ReportInput, file_report
 from tocns.audit.models import AuditEntry
 
 
 @pytest.fixture
-def activity(rosters, people):
-    activity, _created = file_report(
-        actor=people.team_member,
-        report_id=uuid.uuid4(),
-        data=ReportInput(
-            team=rosters.coc_leu.pk, date=timezone.localdate(), outcomes=[OutcomeInput("cashless", 6, 4)]
-        ),
-    )
-    return activity
+def activity(member_report):
+    return member_report
 
 
 def edit_form(**changes):

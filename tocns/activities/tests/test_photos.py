@@ -1,27 +1,17 @@
 import io
-import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from tocns.activities.models import Photo
-from tocns.activities.services import OutcomeInput, ReportInput, file_report
 
 from .images import jpeg_bytes, png_bytes
 
 
 @pytest.fixture
-def activity(rosters, people):
-    activity, _created = file_report(
-        actor=people.team_member,
-        report_id=uuid.uuid4(),
-        data=ReportInput(
-            team=rosters.coc_leu.pk, date=timezone.localdate(), outcomes=[OutcomeInput("vneid", 4, 4)]
-        ),
-    )
-    return activity
+def activity(member_report):
+    return member_report
 
 
 def upload(client, activity, data, name="anh.jpg"):

@@ -99,3 +99,13 @@ def test_ids_above_999_are_not_written_with_a_thousands_dot(client_for, rosters,
     assert 'value="23456" checked' in html
     assert f'data-user="{people.team_member.pk}"' in html
     assert "?to=12345" in html
+
+
+def test_team_role_not_linked_to_the_roster_still_gets_its_villages_team(client_for, rosters, people):
+    from tocns.teams.models import Member
+
+    Member.objects.filter(user=people.team_member).update(user=None)
+    page = client_for("team_member").get("/bao-cao/")
+    assert f'data-team="{rosters.coc_leu.pk}"' in page.content.decode()
+    # An officer with many teams in scope picks one from the team's page instead.
+    assert "data-team" not in client_for("province_officer").get("/bao-cao/").content.decode()
