@@ -51,50 +51,24 @@ import math
 import os
 import platform
 import random
-import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._support import HOST, serving, throwaway_instance  # noqa: E402  (bench runs as a script)
 
-HOST = "127.0.0.1"
 PING = "/api/v1/ping"
 ACTIVITIES = "/api/v1/activities"
 WARM_UP_S = 1.0
 REPEAT_SHARE = 0.01
 REQUEST_TIMEOUT_S = 30.0
 OUTCOMES_PER_REPORT = 2
-
-
-def create_postgres_database(url: str) -> tuple[str, str]:
-    """A new empty database on the server of `url`; returns (its URL, its name)."""
-    import psycopg
-
-    name = f"tocns_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -136,37 +110,6 @@ def make_fixture() -> Fixture:
     add_member(actor=None, team=team, full_name=leader.full_name, role=MemberRole.LEADER, user=leader)
     _token, key = issue_token(user=leader, name="bench")
     return Fixture(team_id=team.pk, key=key)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(base: str, server: subprocess.Popen, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{base}/healthz did not answer 200 within {timeout_s:.0f}s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def process_cpu_seconds(pid: int) -> float | None:
@@ -419,42 +362,13 @@ def print_figures(rows: list[Figures]) -> None:
 
 
 def serve_and_measure(env: dict, var_dir: Path, args, plans: list) -> tuple[list[Figures], list[Figures]]:
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    log_path = var_dir / "server.log"
-    with open(log_path, "wb") as server_log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(port),
-                "--threads",
-                str(args.threads),
-            ],
-            cwd=ROOT,
-            env={**env, "PYTHONUNBUFFERED": "1"},  # So the log is complete if we need to show it.
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_healthy(base, server)
-            warm_ups, measured = [], []
-            for plan in plans:
-                print(f"measuring {plan.label} ...", flush=True)
-                warm_ups.append(load(plan, port, WARM_UP_S, args.concurrency, server.pid))
-                measured.append(load(plan, port, args.duration, args.concurrency, server.pid))
-            return warm_ups, measured
-        except BaseException:
-            sys.stderr.write(
-                "--- server log (tail) ---\n" + log_path.read_text(errors="replace")[-4000:] + "\n"
-            )
-            raise
-        finally:
-            stop(server)
+    with serving(env, var_dir, "--threads", str(args.threads)) as (server, port, _base):
+        warm_ups, measured = [], []
+        for plan in plans:
+            print(f"measuring {plan.label} ...", flush=True)
+            warm_ups.append(load(plan, port, WARM_UP_S, args.concurrency, server.pid))
+            measured.append(load(plan, port, args.duration, args.concurrency, server.pid))
+        return warm_ups, measured
 
 
 def run(args, env: dict, var_dir: Path) -> int:
@@ -572,27 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.duration <= 0 or args.concurrency < 1 or args.threads < 1:
         parser.error("--duration, --concurrency and --threads must be positive")
 
-    var_dir = Path(tempfile.mkdtemp(prefix="tocns-bench-"))
-    os.environ["TOCNS_VAR_DIR"] = str(var_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tocns.settings"
-    os.environ.pop("DATABASE_URL", None)
-    database = None
-    try:
-        if args.database_url:
-            url, name = create_postgres_database(args.database_url)
-            database = name
-            os.environ["DATABASE_URL"] = url
-            print(f"throwaway PostgreSQL database {name}", flush=True)
+    with throwaway_instance(args.database_url) as var_dir:
         # The server gets exactly this process's settings: same var dir, same database.
         return run(args, dict(os.environ), var_dir)
-    finally:
-        if database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(args.database_url, database)
-            print(f"dropped database {database}")
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

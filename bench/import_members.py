@@ -44,17 +44,14 @@ import io
 import os
 import platform
 import random
-import secrets
-import shutil
 import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench._support import throwaway_instance  # noqa: E402  (bench runs as a script)
 
 GOAL = 3.0
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Lò", "Giàng", "Sùng", "Vàng", "Lý", "Hà"]
@@ -72,24 +69,6 @@ AFFILIATIONS = [
     "Người có uy tín",
     "Khác",
 ]
-
-
-def create_postgres_database(url: str) -> tuple[str, str]:
-    """A new empty database on the server of `url`; returns (its URL, its name)."""
-    import psycopg
-
-    name = f"tocns_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def drop_postgres_database(url: str, name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def make_villages(rows: int, rng: random.Random) -> list:
@@ -361,26 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    var_dir = Path(tempfile.mkdtemp(prefix="tocns-bench-"))
-    os.environ["TOCNS_VAR_DIR"] = str(var_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tocns.settings"
-    os.environ.pop("DATABASE_URL", None)
-    database = None
-    try:
-        if args.database_url:
-            url, name = create_postgres_database(args.database_url)
-            database = name
-            os.environ["DATABASE_URL"] = url
-            print(f"throwaway PostgreSQL database {name}", flush=True)
+    with throwaway_instance(args.database_url):
         return run(args.rows, args.seed, args.excel_layout)
-    finally:
-        if database:
-            from django.db import connections
-
-            connections.close_all()
-            drop_postgres_database(args.database_url, database)
-            print(f"dropped database {database}")
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -60,17 +60,16 @@ import threading
 import time
 import traceback
 import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tocns.browser import launch  # noqa: E402  (bench runs as a script from the project root)
+from bench._support import HOST, serving  # noqa: E402  (bench runs as a script from the project root)
+from tocns.browser import launch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
 KB = 1024
 BUDGET_BYTES = 100 * KB
 REPORT_PAGE = "/bao-cao/"
@@ -469,12 +468,6 @@ class CountingProxy:
 # --- the throwaway instance -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def manage(env: dict, *args: str) -> None:
     # The project's own interpreter and manage.py, as `make run` does it; quiet unless it fails, so the
     # table is the only thing printed.
@@ -484,31 +477,6 @@ def manage(env: dict, *args: str) -> None:
     if done.returncode != 0:
         sys.stderr.write(done.stdout + done.stderr)
         raise RuntimeError(f"manage.py {' '.join(args)} failed with status {done.returncode}")
-
-
-def wait_healthy(base: str, server: subprocess.Popen, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"server exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{base}/healthz did not answer 200 within {timeout_s:.0f}s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # --- the browser side -------------------------------------------------------------------------------------
@@ -758,37 +726,27 @@ def write_json(path: Path, results: list[Result], floor: Load, visit: WorkerVisi
 
 
 def serve_and_measure(env: dict, var_dir: Path) -> tuple[list[Result], Load, WorkerVisit]:
-    port = free_port()
-    base = f"http://{HOST}:{port}"
-    log_path = var_dir / "server.log"
-    with open(log_path, "wb") as server_log:
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--host", HOST, "--port", str(port)],
-            cwd=ROOT,
-            env={**env, "PYTHONUNBUFFERED": "1"},  # So the log is complete if we need to show it.
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
+    with (
+        serving(
+            env,
+            var_dir,
+            log_tail_on=Exception,
+            poll_s=0.2,
+            retry_on=(urllib.error.URLError, ConnectionError, TimeoutError),
+        ) as (_server, port, base),
+        sync_playwright() as playwright,
+        CountingProxy(port) as proxy,
+    ):
+        browser = launch(playwright)
         try:
-            wait_healthy(base, server)
-            with sync_playwright() as playwright, CountingProxy(port) as proxy:
-                browser = launch(playwright)
-                try:
-                    login, floor = measure_anonymous(browser, base)
-                    results = [login]
-                    for role in ROLES:
-                        results += measure_role(browser, base, role)
-                    visit = measure_worker_visit(browser, proxy)
-                finally:
-                    browser.close()
-            return results, floor, visit
-        except Exception:
-            sys.stderr.write(
-                "--- server log (tail) ---\n" + log_path.read_text(errors="replace")[-4000:] + "\n"
-            )
-            raise
+            login, floor = measure_anonymous(browser, base)
+            results = [login]
+            for role in ROLES:
+                results += measure_role(browser, base, role)
+            visit = measure_worker_visit(browser, proxy)
         finally:
-            stop(server)
+            browser.close()
+    return results, floor, visit
 
 
 def run(database_url: str | None) -> tuple[list[Result], Load, WorkerVisit]:
