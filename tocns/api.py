@@ -100,3 +100,4 @@ def ping(request):
 
 
 api.add_router("/", "tocns.activities.api.router")
+api.add_router("/", "tocns.handbook.api.router")

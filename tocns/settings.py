@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tocns.audit",
     "tocns.teams",
     "tocns.activities",
+    "tocns.handbook",
     "ninja",  # serves the interactive API docs' own static files
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("tocns.accounts.urls")),
     path("", include("tocns.teams.urls")),
     path("", include("tocns.activities.urls")),
+    path("", include("tocns.handbook.urls")),
     path("don-vi/", include("tocns.units.urls")),
     path("nhat-ky/", include("tocns.audit.urls")),
     path("api/v1/", api.urls),

@@ -19,14 +19,28 @@ class Role(models.TextChoices):
     COMMUNE_OFFICER = "commune_officer", _("Cán bộ cấp xã")
     TEAM_LEADER = "team_leader", _("Tổ trưởng")
     TEAM_MEMBER = "team_member", _("Thành viên tổ")
+    EDITOR = "editor", _("Biên tập viên cẩm nang")
 
 
 # Roles that may change units, import villages, grant roles and read the audit log within their scope.
 OFFICER_ROLES = {Role.ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER}
 # Which roles an officer may grant: never one above their own.
 GRANTABLE = {
-    Role.ADMIN: [Role.ADMIN, Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER],
-    Role.PROVINCE_OFFICER: [Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER],
+    Role.ADMIN: [
+        Role.ADMIN,
+        Role.PROVINCE_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.TEAM_LEADER,
+        Role.TEAM_MEMBER,
+        Role.EDITOR,
+    ],
+    Role.PROVINCE_OFFICER: [
+        Role.PROVINCE_OFFICER,
+        Role.COMMUNE_OFFICER,
+        Role.TEAM_LEADER,
+        Role.TEAM_MEMBER,
+        Role.EDITOR,
+    ],
     Role.COMMUNE_OFFICER: [Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER],
 }
 

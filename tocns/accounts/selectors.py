@@ -37,7 +37,7 @@ def main_role(user) -> Role | None:
     """The highest role, which picks the home page."""
     if is_admin(user):
         return Role.ADMIN
-    order = [Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER]
+    order = [Role.PROVINCE_OFFICER, Role.COMMUNE_OFFICER, Role.TEAM_LEADER, Role.TEAM_MEMBER, Role.EDITOR]
     held = {r.role for r in active_roles(user)}
     return next((role for role in order if role in held), None)
 
@@ -159,6 +159,42 @@ def activity_for(user, pk):
 def can_edit_catalogue(user) -> bool:
     """The digital-services catalogue is shared by all: province officers and admins keep it."""
     return is_admin(user) or any(r.role == Role.PROVINCE_OFFICER for r in active_roles(user))
+
+
+def can_edit_handbook(user) -> bool:
+    """Guides are shared by the whole country: province officers and handbook editors write them."""
+    return is_admin(user) or any(r.role in (Role.PROVINCE_OFFICER, Role.EDITOR) for r in active_roles(user))
+
+
+def reads_member_articles(user) -> bool:
+    """Anyone with a role reads what is written for members; others (citizens) read the public articles."""
+    return is_admin(user) or bool(active_roles(user))
+
+
+def articles_for(user):
+    """The published articles a user may read."""
+    from tocns.handbook.models import Article, ArticleStatus, Audience
+
+    articles = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    return articles if reads_member_articles(user) else articles.filter(audience=Audience.PUBLIC)
+
+
+def article_for(user, slug: str):
+    """(article, can_edit). Drafts exist only for editors; a members' article asks a citizen to sign in
+    (the view redirects on PermissionDenied for anonymous users) and is a 404 for a signed-in citizen."""
+    from django.core.exceptions import PermissionDenied
+
+    from tocns.handbook.models import Article, ArticleStatus, Audience
+
+    article = Article.objects.filter(slug=slug).first()
+    can_edit = can_edit_handbook(user)
+    if article is None or (article.status != ArticleStatus.PUBLISHED and not can_edit):
+        raise Http404
+    if article.audience != Audience.PUBLIC and not reads_member_articles(user):
+        if not user.is_authenticated:
+            raise PermissionDenied
+        raise Http404
+    return article, can_edit
 
 
 def can_manage_team(user, team) -> bool:

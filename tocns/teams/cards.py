@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-import segno
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from tocns.core.qr import qr_svg
 
 from . import selectors, services
 from .models import Member, Team
@@ -15,11 +16,6 @@ class CardRow:
     member: Member
     url: str
     qr_svg: SafeString
-
-
-def qr_svg(url: str) -> SafeString:
-    # Error correction M survives a creased, sun-faded card; scale is irrelevant for SVG in print.
-    return mark_safe(segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True))  # noqa: S308
 
 
 def card_rows(request, team: Team) -> list[CardRow]:

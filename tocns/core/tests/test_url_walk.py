@@ -38,6 +38,8 @@ AUTHOR_ONLY = {
 CATALOGUE_EDITORS = {name: 403 for name in ROLE_NAMES} | {"admin": 200, "province_officer": 200}
 COMMUNE_IN_SCOPE = {**IN_SCOPE_200, "team_leader": 404, "team_member": 404}
 EVERYONE_200 = expect(200, **ALL_SIGNED_IN_200)
+HANDBOOK_EDITORS = expect(302, **CATALOGUE_EDITORS)
+MEMBERS_READ = expect(302, **{**ALL_SIGNED_IN_200, "no_role": 404})
 API_SIGNED_IN = expect(401, **ALL_SIGNED_IN_200)
 TEAM_MANAGERS = {**IN_SCOPE_200, "team_leader": 403, "team_member": 403}
 
@@ -158,6 +160,27 @@ WALK = [
     ("api:edit_activity", lambda t: f"/api/v1/activities/{t.activity.pk}", expect(401, **IN_SCOPE_200)),
     ("api:add_photo", lambda t: f"/api/v1/activities/{t.activity.pk}/photos", expect(405, **POST_ONLY)),
     ("api:list_services", lambda t: "/api/v1/services", API_SIGNED_IN),
+    ("api:list_articles", lambda t: "/api/v1/articles?q=vneid", EVERYONE_200),
+    ("handbook:index", lambda t: "/cam-nang/", EVERYONE_200),
+    ("handbook:index", lambda t: "/cam-nang/?q=kich+hoat", EVERYONE_200),
+    ("handbook:create", lambda t: "/cam-nang/moi/", HANDBOOK_EDITORS),
+    ("handbook:offline_list", lambda t: "/cam-nang/ngoai-tuyen.json", EVERYONE_200),
+    ("handbook:detail", lambda t: "/cam-nang/cong-khai/", EVERYONE_200),
+    ("handbook:detail", lambda t: "/cam-nang/noi-bo/", MEMBERS_READ),
+    (
+        "handbook:detail",
+        lambda t: "/cam-nang/ban-nhap/",
+        # A draft exists only for the people who may write the handbook.
+        expect(404, **({n: 404 for n in ROLE_NAMES} | {"admin": 200, "province_officer": 200})),
+    ),
+    ("handbook:handout", lambda t: "/cam-nang/cong-khai/in/", EVERYONE_200),
+    ("handbook:edit", lambda t: "/cam-nang/cong-khai/sua/", HANDBOOK_EDITORS),
+    ("handbook:publish", lambda t: "/cam-nang/cong-khai/dang/", expect(405, **POST_ONLY)),
+    ("handbook:step_image", lambda t: "/cam-nang/cong-khai/anh/", HANDBOOK_EDITORS),
+    ("handbook:step_image_file", lambda t: "/cam-nang/cong-khai/anh/1.jpg", EVERYONE_200),
+    ("handbook:step_image_file", lambda t: "/cam-nang/noi-bo/anh/1.jpg", MEMBERS_READ),
+    ("handbook:history", lambda t: "/cam-nang/cong-khai/lich-su/", HANDBOOK_EDITORS),
+    ("handbook:version", lambda t: "/cam-nang/cong-khai/lich-su/1/", HANDBOOK_EDITORS),
 ]
 
 
@@ -203,6 +226,38 @@ class Places:
         )
         upload = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
         self.photo = add_photo(actor=people.team_member, activity=self.activity, upload=upload)
+        self._handbook()
+
+    @staticmethod
+    def _handbook():
+        import datetime
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tocns.activities.tests.images import jpeg_bytes
+        from tocns.handbook.services import ArticleInput, save_article, set_step_image
+
+        for slug, audience, publish in [
+            ("cong-khai", "public", True),
+            ("noi-bo", "members", True),
+            ("ban-nhap", "public", False),
+        ]:
+            article = save_article(
+                actor=None,
+                data=ArticleInput(
+                    slug=slug,
+                    title=slug,
+                    summary="…",
+                    kind="guide",
+                    audience=audience,
+                    last_checked=datetime.date(2026, 11, 20),
+                    steps=["Một", "Hai"],
+                    sources=[{"title": "VNeID", "url": "https://vneid.gov.vn"}],
+                ),
+                publish=publish,
+            )
+            upload = SimpleUploadedFile("b.jpg", jpeg_bytes(), content_type="image/jpeg")
+            set_step_image(actor=None, step=article.steps.get(number=1), upload=upload)
 
 
 @pytest.mark.parametrize("user_name", ["anonymous", *ROLE_NAMES])

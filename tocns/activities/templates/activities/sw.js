@@ -3,6 +3,8 @@
 var SHELL = "tocns-shell-{{ version }}";
 var PAGES = "tocns-pages";
 var REPORT = "{% url 'activities:report' %}";
+var HANDBOOK = "{% url 'handbook:index' %}";
+var GUIDES = "{% url 'handbook:offline_list' %}";
 var SHELL_URLS = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var OFFLINE = "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><title>tocns</title>" +
   "<p style='font:20px system-ui;padding:1rem'>{% translate 'Không có mạng. Trang này chưa được lưu trên điện thoại.' as msg %}{{ msg|escapejs }} " +
@@ -10,17 +12,45 @@ var OFFLINE = "<!doctype html><meta charset=utf-8><meta name=viewport content='w
 
 function keep(url, response) {
   /* Only a real page: a redirect (to sign-in) or an error page must not stand in for the form. */
-  if (!response.ok || response.redirected || response.type !== "basic") return;
+  if (!response.ok || response.redirected || response.type !== "basic") return Promise.resolve();
   var copy = response.clone();
-  caches.open(PAGES).then(function (cache) { cache.put(url, copy); });
+  return caches.open(PAGES).then(function (cache) { return cache.put(url, copy); });
 }
 
 self.addEventListener("install", function (event) {
   event.waitUntil(
     caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_URLS); }).then(function () {
-      return fetch(REPORT, { credentials: "same-origin" }).then(function (r) { keep(REPORT, r); }, function () {});
+      return fetch(REPORT, { credentials: "same-origin" }).then(function (r) { return keep(REPORT, r); }, function () {});
     }).then(function () { return self.skipWaiting(); })
   );
+});
+
+/* Pages read offline: the report form, and handbook articles (kept each time one is opened online). */
+function keepsPage(path) { return path === REPORT || (path.indexOf(HANDBOOK) === 0 && path !== GUIDES); }
+
+/* The guides for every service, so a member can show them in a village without signal. The list's
+   version changes when a guide does; at most one check every ten minutes. */
+var guidesCheckedAt = 0;
+function syncGuides() {
+  if (Date.now() - guidesCheckedAt < 600000) return Promise.resolve();
+  guidesCheckedAt = Date.now();
+  return fetch(GUIDES, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (list) {
+    if (!list || !list.version) return;
+    return caches.open(PAGES).then(function (cache) {
+      return cache.match(GUIDES).then(function (old) { return old ? old.json() : null; }).then(function (stored) {
+        if (stored && stored.version === list.version) return;
+        return Promise.all(list.urls.map(function (url) {
+          return fetch(url, { credentials: "same-origin" }).then(function (r) { return keep(url, r); }, function () {});
+        })).then(function () {
+          return cache.put(GUIDES, new Response(JSON.stringify(list), { headers: { "Content-Type": "application/json" } }));
+        });
+      });
+    });
+  }).catch(function () {});
+}
+
+self.addEventListener("message", function (event) {
+  if (event.data === "sync-guides") event.waitUntil(syncGuides());
 });
 
 self.addEventListener("activate", function (event) {
@@ -40,7 +70,7 @@ self.addEventListener("fetch", function (event) {
     var key = url.pathname + url.search;
     event.respondWith(
       fetch(request).then(function (response) {
-        if (url.pathname === REPORT) keep(key, response);
+        if (keepsPage(url.pathname)) keep(key, response);
         return response;
       }, function () {
         return caches.open(PAGES).then(function (cache) {
@@ -50,6 +80,14 @@ self.addEventListener("fetch", function (event) {
         });
       })
     );
+    return;
+  }
+  if (url.pathname.indexOf(HANDBOOK) === 0 && /\.jpg$/.test(url.pathname)) {
+    event.respondWith(caches.open(PAGES).then(function (cache) {
+      return cache.match(url.pathname).then(function (hit) {
+        return hit || fetch(request).then(function (response) { keep(url.pathname, response); return response; });
+      });
+    }));
     return;
   }
   if (SHELL_URLS.indexOf(url.pathname) >= 0) {

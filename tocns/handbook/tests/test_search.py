@@ -1,0 +1,55 @@
+from tocns.accounts.selectors import articles_for
+from tocns.handbook.selectors import search
+
+
+def titles(user, query):
+    return [a.title for a in search(articles_for(user), query)]
+
+
+def test_without_diacritics_in_any_word_order_title_first(write_article, people):
+    write_article("kich-hoat", "Kích hoạt tài khoản định danh điện tử", services=["vneid"])
+    write_article(
+        "qr",
+        "Thanh toán an toàn bằng mã QR",
+        steps=["Trước khi kích hoạt ví, hãy kiểm tra định danh của người nhận"],
+    )
+    write_article("zalo", "Bảo vệ tài khoản Zalo")
+    for query in [
+        "kich hoat dinh danh",
+        "dinh danh kich hoat",
+        "KÍCH HOẠT định danh",
+        "Kich   hoat  DINH danh",
+    ]:
+        assert titles(people.team_member, query) == [
+            "Kích hoạt tài khoản định danh điện tử",
+            "Thanh toán an toàn bằng mã QR",
+        ], query
+
+
+def test_d_with_stroke_matches_plain_d(write_article, people):
+    write_article("dong-van", "Điểm hỗ trợ ở Đồng Văn")
+    assert titles(people.team_member, "diem ho tro dong van") == ["Điểm hỗ trợ ở Đồng Văn"]
+    assert titles(people.team_member, "đồng văn") == ["Điểm hỗ trợ ở Đồng Văn"]
+
+
+def test_service_name_finds_its_articles(write_article, people):
+    write_article("so-suc-khoe", "Sổ sức khỏe điện tử", services=["health_book"], steps=["Mở ứng dụng"])
+    assert titles(people.team_member, "so suc khoe") == ["Sổ sức khỏe điện tử"]
+    write_article("vneid-bai", "Kích hoạt tài khoản", services=["vneid"], steps=["Mở ứng dụng"])
+    assert titles(people.team_member, "vneid") == ["Kích hoạt tài khoản"]
+
+
+def test_every_word_must_appear(write_article, people):
+    write_article("a", "Mở tài khoản thanh toán")
+    assert titles(people.team_member, "mo tai khoan lua dao") == []
+
+
+def test_more_title_words_rank_higher_then_shorter_titles(write_article, people):
+    write_article("a", "Lừa đảo qua điện thoại", steps=["Cuộc gọi giả danh công an"])
+    write_article("b", "Cuộc gọi giả danh công an: lừa đảo thường gặp")
+    write_article("c", "Cuộc gọi giả danh", steps=["Một kiểu lừa đảo"])
+    assert titles(people.team_member, "lua dao cuoc goi") == [
+        "Cuộc gọi giả danh công an: lừa đảo thường gặp",
+        "Cuộc gọi giả danh",
+        "Lừa đảo qua điện thoại",
+    ]
