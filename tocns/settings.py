@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tocns.teams",
     "tocns.activities",
     "tocns.handbook",
+    "tocns.training",
     "ninja",  # serves the interactive API docs' own static files
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("tocns.teams.urls")),
     path("", include("tocns.activities.urls")),
     path("", include("tocns.handbook.urls")),
+    path("", include("tocns.training.urls")),
     path("don-vi/", include("tocns.units.urls")),
     path("nhat-ky/", include("tocns.audit.urls")),
     path("api/v1/", api.urls),

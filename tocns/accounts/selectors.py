@@ -197,6 +197,55 @@ def article_for(user, slug: str):
     return article, can_edit
 
 
+def sessions_for(user):
+    """Training classes a user may see: those of units in their scope, and those their units' communes
+    and province organise (a village member goes to the commune's class)."""
+    from tocns.training.models import Session
+
+    paths = _paths(user, officer_only=False)
+    if paths is None:
+        return Session.objects.all()
+    ancestors = set()
+    for path in paths:
+        parts = path.strip("/").split("/")
+        ancestors.update("/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
+    return Session.objects.filter(scope_q(user, field="unit_path") | Q(unit_path__in=sorted(ancestors)))
+
+
+def session_for(user, pk: int):
+    """(session, can_run): officers over the organising unit enrol people and mark who came."""
+    session = sessions_for(user).select_related("course", "unit").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    return session, covers(user, session.unit_path, officer_only=True)
+
+
+def members_for(user):
+    from tocns.teams.models import Member
+
+    return Member.objects.filter(scope_q(user, field="team__unit__path"))
+
+
+def member_for(user, pk: int):
+    """(member, can_edit): the member themself and the roster's editors change the skill profile."""
+    member = members_for(user).select_related("team", "team__unit").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    own = user.is_authenticated and member.user_id == user.pk
+    return member, own or covers(user, member.team.unit.path, officer_only=True) or _leads(
+        user, member.team.unit.path
+    )
+
+
+def own_members(user):
+    """The user's own current roster entries (a person may be on two teams)."""
+    from tocns.teams.models import Member
+
+    if not user.is_authenticated:
+        return Member.objects.none()
+    return Member.objects.current().filter(user=user).select_related("team", "team__unit")
+
+
 def can_manage_team(user, team) -> bool:
     """Create, rename, dissolve: officers only (the commune decides a team's founding)."""
     return covers(user, team.unit.path, officer_only=True)

@@ -3,6 +3,7 @@ user per role. Every synthetic row is labelled is_synthetic and "(mô phỏng)" 
 
 import datetime
 import random
+import secrets
 import uuid
 from decimal import Decimal
 
@@ -13,6 +14,15 @@ from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, User
 from tocns.activities.models import Activity, ActivityKind, DigitalService, Outcome
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
+from tocns.training.models import (
+    Certificate,
+    Course,
+    Enrolment,
+    QuizAttempt,
+    SelfAssessment,
+    Session,
+    SkillArea,
+)
 from tocns.units.models import Unit, UnitKind
 from tocns.units.services import load_official_units, new_unit, village_code
 
@@ -183,6 +193,7 @@ def _seed_teams(rng: random.Random, villages: list[Unit]) -> int:
             )
     Member.objects.bulk_create(members, batch_size=2000)
     _seed_activities(rng, teams, members, {v.pk: v.path for v in villages})
+    _seed_training(rng, teams, members, villages)
     return len(teams)
 
 
@@ -286,3 +297,75 @@ def _link_member(village: Unit, user, role: str) -> None:
     member.user = user
     member.phone = user.phone or ""
     member.save()
+
+
+def _seed_training(rng: random.Random, teams: list[Team], members: list[Member], villages: list[Unit]) -> int:
+    """Classes run by each commune in the last half year, about a third of members trained, most of them
+    passing the quiz; and self-assessments for many. Needs the courses (bootstrap loads them first)."""
+    courses = list(Course.objects.prefetch_related("questions"))
+    if not courses:
+        return 0
+    commune_of = {v.pk: v.parent_id for v in villages}
+    path_of = {v.parent_id: v.path.rsplit("/", 2)[0] + "/" for v in villages}
+    by_commune: dict[int, list[Member]] = {}
+    team_commune = {t.pk: commune_of[t.unit_id] for t in teams}
+    for member in members:
+        by_commune.setdefault(team_commune[member.team_id], []).append(member)
+    today = timezone.localdate()
+    sessions, enrolments, attempts, certificates = [], [], [], []
+    for commune_id, people in by_commune.items():
+        pool = [m for m in people if rng.random() < 0.4]
+        for course in rng.sample(courses, k=min(len(courses), rng.randint(1, 2))):
+            if not pool:
+                break
+            session = Session(
+                course=course,
+                unit_id=commune_id,
+                unit_path=path_of[commune_id],
+                date=today - datetime.timedelta(days=rng.randint(10, 180)),
+                place="Hội trường UBND xã (mô phỏng)",
+                trainer="Cán bộ Sở KH&CN (mô phỏng)",
+                capacity=max(40, len(pool)),
+            )
+            sessions.append(session)
+            for member in pool:
+                came = rng.random() < 0.85
+                enrolments.append(Enrolment(session=session, member=member, attended=came))
+                if came and rng.random() < 0.6:
+                    questions = list(course.questions.all())
+                    right = rng.randint(len(questions) // 2, len(questions))
+                    score = 100 * right // len(questions) if questions else 0
+                    passed = score >= course.pass_mark
+                    attempts.append(
+                        QuizAttempt(
+                            member=member,
+                            course=course,
+                            answers={},
+                            correct_count=right,
+                            question_count=len(questions),
+                            score=score,
+                            passed=passed,
+                        )
+                    )
+                    if passed:
+                        certificates.append(
+                            Certificate(member=member, course=course, token=secrets.token_urlsafe(18))
+                        )
+            pool = [m for m in pool if rng.random() < 0.3]
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+    QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
+    Certificate.objects.bulk_create(certificates, batch_size=5000, ignore_conflicts=True)
+    areas = list(SkillArea.values)
+    SelfAssessment.objects.bulk_create(
+        [
+            SelfAssessment(
+                member=m, area=area, level=min(4, max(1, (m.skill_level or 2) + rng.randint(-1, 1)))
+            )
+            for m in members
+            if rng.random() < 0.5
+            for area in areas
+        ],
+        batch_size=5000,
+    )
+    return len(sessions)

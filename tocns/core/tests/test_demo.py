@@ -8,6 +8,7 @@ from tocns.units.models import Unit
 
 
 def test_seed_demo_builds_lao_cai_with_labelled_synthetic_data_and_one_user_per_role(db, capsys):
+    call_command("load_courses")
     call_command("seed_demo")
     out = capsys.readouterr().out
     lao_cai = Unit.objects.get(code="15")
@@ -35,6 +36,19 @@ def test_seed_demo_builds_lao_cai_with_labelled_synthetic_data_and_one_user_per_
     assert 0.1 < never / Team.objects.count() < 0.35 and silent > 50
     assert not Outcome.objects.filter(completed__gt=F("guided")).exists()
     assert not Activity.objects.exclude(unit_path__startswith=lao_cai.path).exists()
+    # Training: classes in communes, about a third of members attended, certificates only for those who
+    # attended and passed.
+    from tocns.training.models import Certificate, Enrolment, QuizAttempt
+
+    attended = Enrolment.objects.filter(attended=True).values("member").distinct().count()
+    assert 0.2 < attended / Member.objects.count() < 0.5
+    for certificate in Certificate.objects.all()[:200]:
+        assert Enrolment.objects.filter(
+            member=certificate.member, session__course=certificate.course, attended=True
+        ).exists()
+        assert QuizAttempt.objects.filter(
+            member=certificate.member, course=certificate.course, passed=True
+        ).exists()
 
     counts = (Unit.objects.count(), Team.objects.count(), Member.objects.count(), User.objects.count())
     activities = Activity.objects.count()

@@ -181,6 +181,32 @@ WALK = [
     ("handbook:step_image_file", lambda t: "/cam-nang/noi-bo/anh/1.jpg", MEMBERS_READ),
     ("handbook:history", lambda t: "/cam-nang/cong-khai/lich-su/", HANDBOOK_EDITORS),
     ("handbook:version", lambda t: "/cam-nang/cong-khai/lich-su/1/", HANDBOOK_EDITORS),
+    ("training:index", lambda t: "/tap-huan/", expect(302, **ALL_SIGNED_IN_200)),
+    ("training:course", lambda t: "/tap-huan/khoa/an-toan/", expect(302, **ALL_SIGNED_IN_200)),
+    # Only people on a roster have a skill profile to record a quiz in.
+    (
+        "training:quiz",
+        lambda t: "/tap-huan/khoa/an-toan/kiem-tra/",
+        expect(302, **({n: 403 for n in ROLE_NAMES} | {"team_leader": 200, "team_member": 200})),
+    ),
+    ("training:session", lambda t: f"/tap-huan/lop/{t.session.pk}/", expect(302, **IN_SCOPE_200)),
+    ("training:profile", lambda t: f"/tap-huan/thanh-vien/{t.member.pk}/", expect(302, **IN_SCOPE_200)),
+    (
+        "training:certificate",
+        lambda t: f"/tap-huan/chung-nhan/{t.certificate.pk}/",
+        expect(302, **IN_SCOPE_200),
+    ),
+    (
+        "training:coverage",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tap-huan/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
+        "training:session_create",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tap-huan/lop-moi/",
+        expect(302, **({**COMMUNE_IN_SCOPE})),
+    ),
+    ("training:verify", lambda t: f"/chung-nhan/{t.certificate.token}", EVERYONE_200),
 ]
 
 
@@ -227,6 +253,29 @@ class Places:
         upload = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
         self.photo = add_photo(actor=people.team_member, activity=self.activity, upload=upload)
         self._handbook()
+        self._training(tree, rosters, people)
+
+    def _training(self, tree, rosters, people):
+        import datetime
+
+        from tocns.training.models import Course, Question
+        from tocns.training.services import create_session, enrol, mark_attendance, take_quiz
+
+        course = Course.objects.create(code="an-toan", area="safety", title="An toàn", pass_mark=50)
+        Question.objects.create(course=course, number=1, text="?", choices=["a", "b"], correct=0)
+        self.session = create_session(
+            actor=None,
+            course=course,
+            unit=tree.phuong_lao_cai,
+            date=datetime.date(2026, 11, 20),
+            place="Hội trường",
+            trainer="Chị Hoa",
+            capacity=10,
+        )
+        enrol(actor=None, session=self.session, members=[rosters.member])
+        mark_attendance(actor=None, session=self.session, present_ids={rosters.member.pk})
+        take_quiz(actor=None, member=rosters.member, course=course, answers={1: 0})
+        self.certificate = rosters.member.certificates.get()
 
     @staticmethod
     def _handbook():

@@ -1,0 +1,126 @@
+"""Reads on training: a member's skill profile and training coverage per unit. Callers pass members
+already scoped by accounts.selectors."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from tocns.units.models import Unit
+
+from .models import Certificate, Enrolment, QuizAttempt, SelfAssessment, SkillArea
+
+
+@dataclass
+class AreaSkill:
+    area: str
+    label: str
+    self_level: int | None
+    trained: bool
+    quiz_passed: bool
+    certificates: list
+
+
+def skill_profile(member) -> list[AreaSkill]:
+    """Per area: what the member says (1–4) and what classes, quizzes and certificates confirm."""
+    levels = dict(SelfAssessment.objects.filter(member=member).values_list("area", "level"))
+    trained = set(
+        Enrolment.objects.filter(member=member, attended=True).values_list("session__course__area", flat=True)
+    )
+    passed = set(
+        QuizAttempt.objects.filter(member=member, passed=True).values_list("course__area", flat=True)
+    )
+    certificates: dict[str, list] = {}
+    for certificate in Certificate.objects.filter(member=member, revoked_at__isnull=True).select_related(
+        "course"
+    ):
+        certificates.setdefault(certificate.course.area, []).append(certificate)
+    return [
+        AreaSkill(
+            area=area,
+            label=str(label),
+            self_level=levels.get(area),
+            trained=area in trained,
+            quiz_passed=area in passed,
+            certificates=certificates.get(area, []),
+        )
+        for area, label in SkillArea.choices
+    ]
+
+
+def trained_q(area: str | None = None) -> Exists:
+    """Members who attended at least one class (of the area, when given)."""
+    attended = Enrolment.objects.filter(member=OuterRef("pk"), attended=True)
+    if area:
+        attended = attended.filter(session__course__area=area)
+    return Exists(attended)
+
+
+@dataclass
+class Coverage:
+    members: int
+    trained: int
+    by_area: list[tuple[str, str, int]]
+
+    @property
+    def share(self) -> float:
+        return self.trained / self.members if self.members else 0.0
+
+
+def coverage(members) -> Coverage:
+    """Share of current members trained, overall and per area: one query with conditional counts."""
+    from django.db.models import Count
+
+    flags = {"trained": Count("pk", filter=Q(trained_q()))}
+    for area, _label in SkillArea.choices:
+        flags[f"area_{area}"] = Count("pk", filter=Q(trained_q(area)))
+    totals = members.current().aggregate(total=Count("pk"), **flags)
+    return Coverage(
+        members=totals["total"],
+        trained=totals["trained"],
+        by_area=[(area, str(label), totals[f"area_{area}"]) for area, label in SkillArea.choices],
+    )
+
+
+def needing_training(members):
+    """Current members who have not attended any class yet, team by team."""
+    return (
+        members.current()
+        .exclude(trained_q())
+        .select_related("team", "team__unit")
+        .order_by("team__unit__path", "team__name", "full_name")
+    )
+
+
+@dataclass
+class ChildCoverage:
+    unit: Unit
+    members: int
+    trained: int
+
+    @property
+    def share(self) -> float:
+        return self.trained / self.members if self.members else 0.0
+
+
+def coverage_by_child(unit: Unit, members) -> list[ChildCoverage]:
+    """For a province: per commune, current members and those trained; two grouped queries."""
+    from django.db.models import Count
+
+    children = list(Unit.objects.filter(parent=unit).current().order_by("name"))
+    depth = unit.depth + 1
+    rows = (
+        members.current()
+        .filter(team__unit__path__startswith=unit.path)
+        .values("team__unit__path")
+        .annotate(total=Count("pk"), trained=Count("pk", filter=Q(trained_q())))
+    )
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        parts = row["team__unit__path"].strip("/").split("/")
+        if len(parts) <= depth:
+            continue  # teams attached to the unit itself
+        key = "/" + "/".join(parts[: depth + 1]) + "/"
+        entry = totals.setdefault(key, [0, 0])
+        entry[0] += row["total"]
+        entry[1] += row["trained"]
+    return [ChildCoverage(child, *totals.get(child.path, [0, 0])) for child in children]
