@@ -83,6 +83,8 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 TEAM_ROLES = ("demo.totruong", "demo.thanhvien")
 OFFICER_ROLES = ("demo.admin", "demo.tinh", "demo.xa")
 ROLES = OFFICER_ROLES + TEAM_ROLES
+# The handbook's front page, a search, and the longest starting guide (loaded by bootstrap).
+HANDBOOK_PAGES = ("/cam-nang/", "/cam-nang/?q=kich hoat dinh danh", "/cam-nang/cac-chieu-lua-dao-thuong-gap/")
 OFFICER_PAGES = ("/don-vi/nhap-thon/", "/phan-quyen/", "/nhat-ky/")
 WORKER_ROLE = "demo.thanhvien"
 # Links to a unit's detail page; nhap-thon is the import page, which shares the prefix.
@@ -522,6 +524,7 @@ def pages_for(role: str, detail: str, team: str | None) -> list[str]:
     if role in TEAM_ROLES:
         pages.append(REPORT_PAGE)
     pages.append(FEED_PAGE)
+    pages += list(HANDBOOK_PAGES) + ["/tap-huan/"]
     if role in OFFICER_ROLES:
         pages += list(OFFICER_PAGES)
     return pages
@@ -550,14 +553,15 @@ def measure_role(browser: Browser, base: str, role: str) -> list[Result]:
         context.close()
 
 
-def measure_anonymous(browser: Browser, base: str) -> tuple[Result, Load]:
+def measure_anonymous(browser: Browser, base: str) -> tuple[list[Result], Load]:
+    """The sign-in page, and what a citizen opens from a handout's QR without an account."""
     context = phone_context(browser)
     try:
         log = NetworkLog(context.new_page())
-        login = measure_page(log, base, "anonymous", "/dang-nhap/")
+        pages = [measure_page(log, base, "anonymous", path) for path in ("/dang-nhap/", *HANDBOOK_PAGES)]
         log.clear_cache()
         log.page.goto("about:blank")
-        return login, log.load(f"{base}/healthz")
+        return pages, log.load(f"{base}/healthz")
     finally:
         context.close()
 
@@ -739,8 +743,7 @@ def serve_and_measure(env: dict, var_dir: Path) -> tuple[list[Result], Load, Wor
     ):
         browser = launch(playwright)
         try:
-            login, floor = measure_anonymous(browser, base)
-            results = [login]
+            results, floor = measure_anonymous(browser, base)
             for role in ROLES:
                 results += measure_role(browser, base, role)
             visit = measure_worker_visit(browser, proxy)

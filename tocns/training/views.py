@@ -162,7 +162,9 @@ def profile(request, pk: int):
 
 @login_required
 def certificate(request, pk: int):
-    certificate = get_object_or_404(Certificate.objects.select_related("course", "member__team__unit"), pk=pk)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("course", "member__team__unit__parent"), pk=pk
+    )
     member, _can_edit = access.member_for(request.user, certificate.member_id)
     can_revoke = access.covers(request.user, member.team.unit.path, officer_only=True)
     form = RevokeForm(request.POST or None)

@@ -109,3 +109,11 @@ def test_team_role_not_linked_to_the_roster_still_gets_its_villages_team(client_
     assert f'data-team="{rosters.coc_leu.pk}"' in page.content.decode()
     # An officer with many teams in scope picks one from the team's page instead.
     assert "data-team" not in client_for("province_officer").get("/bao-cao/").content.decode()
+
+
+def test_report_page_does_not_start_copying_the_handbook(client_for, rosters):
+    """The handbook's offline copy is fetched from other pages, so the form's first load stays small."""
+    report = client_for("team_member").get("/bao-cao/").content.decode()
+    home = client_for("team_member").get("/").content.decode()
+    assert "sync-guides" not in report and "serviceWorker.register" in report
+    assert "sync-guides" in home

@@ -1,0 +1,725 @@
+"""How long the handbook search page waits on the database with 5,000 published articles, against the floor.
+
+The handbook's search box (``tocns/handbook/views.py:index`` with ``?q=``) runs, for one page of results:
+``articles_for(user)`` (the published articles the reader may see), ``selectors.search(articles, query)``
+(one ``search_text LIKE '%word%'`` filter per folded word, then three ranking annotations - whole phrase in
+the title, title words hit, title length - and an ORDER BY on them), ``.prefetch_related("services")``,
+and ``Paginator(results, 20).get_page(...)``: a ``COUNT(*)`` for "N bài khớp", the first 20 rows, and the
+prefetch of their services (skipped when the page is empty). This script runs exactly that, in this
+process, and times it; template rendering, the session and the sign-in are not part of it (the reader's
+roles are loaded once beforehand, as they are once per request).
+
+Everything is thrown away afterwards: a temp ``TOCNS_VAR_DIR`` with a new SQLite database (or, with
+``--database-url``, a database ``tocns_bench_<random>`` created on that PostgreSQL server and dropped at
+the end), ``migrate`` (which seeds the 10 digital services), the 12 real articles of
+``tocns/handbook/content`` through ``load_content()``, and ``--articles`` synthetic published articles
+(plus 1 in 100 as many drafts) written with ``bulk_create``: Vietnamese titles, summaries and 3-8 steps
+composed from phrase lists about VNeID, dịch vụ công, VssID, sổ sức khỏe, thanh toán QR, lừa đảo, Zalo...
+(about 1-2 KB of text each), mostly for everyone and about 1 in 7 for members only, tied to one or two
+digital services. ``title_folded`` and ``search_text`` are filled with the app's own ``fold`` and
+``handbook.services.search_text``, so the rows are what ``save_article`` would store; steps and the
+article-service rows are bulk-created too (synthetic articles get no version history: search never reads
+it). On PostgreSQL the tables are ANALYZEd after loading, as autovacuum would soon do; on SQLite nothing
+is run (the app never runs ANALYZE there either).
+
+Measured for two readers - an anonymous citizen (public articles only) and a team member (a user with the
+TEAM_MEMBER role on a village: members' articles too) - each series 10 warm-ups, then ``--runs`` rounds in
+which every series runs once, in a new random order each round (so a burst of other load on the machine
+falls on all series alike); ``time.perf_counter()`` around building the queryset and getting the page
+(count + 20 rows + their services); percentiles by the nearest-rank method:
+
+a. floor     - the same page of 20 readable articles by primary key with the same prefetch and its count,
+               no search: the least the page can cost;
+b. search    - ``selectors.search`` exactly as the page runs it, for each query: "kich hoat dinh danh",
+               "lua dao", "thanh toan qr an toan", "vneid", "dich vu cong truc tuyen nop ho so", a rare
+               word ("homestay", in about 1 in 400 articles), a query matching nothing ("tien ao bitcoin")
+               and "a" (matches nearly every article);
+c. like only - the same LIKE filters without the ranking annotations, ordered by primary key: the
+               difference to (b) is what ranking (annotating and sorting every match) costs.
+
+The table shows matches, the number of SQL statements one page makes, p50/p95/max in ms, p95 over the
+reader's floor p95, and "exec" - the median share of the time spent inside ``cursor.execute`` (timed with
+``connection.execute_wrapper``; on SQLite the remaining rows are fetched outside it, which for these
+queries is little). With ``--explain`` (and always when the goal is missed) the statements of the slowest
+search series are shown with their median times and their plans: ``EXPLAIN QUERY PLAN`` on SQLite,
+``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL.
+
+Results are checked against the rows themselves: for every query and reader the number of matches must be
+the number of readable articles whose ``search_text`` holds every folded word, every result must hold them,
+the page's ranking keys must be the best 20 computed in Python, an anonymous reader must never get a
+members' article or a draft, and for "kich hoat dinh danh" the real article ``kich-hoat-vneid-muc-2`` must
+be among the results.
+
+Goal: the p95 of every search series under 30 ms on this machine. Exit status 1 when the goal is missed,
+2 when results are wrong (checked before the goal).
+
+Run from the project root:
+
+    .venv/bin/python bench/handbook_search.py
+    .venv/bin/python bench/handbook_search.py --articles 20000 --runs 100 --explain
+    .venv/bin/python bench/handbook_search.py --json var/handbook_search.json
+    .venv/bin/python bench/handbook_search.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench._support import throwaway_instance  # noqa: E402  (bench runs as a script)
+
+GOAL_MS = 30.0
+PAGE_SIZE = 20  # what views.index gives the Paginator
+WARM_UPS = 10
+CHECKED_QUERY = "kich hoat dinh danh"
+CHECKED_SLUG = "kich-hoat-vneid-muc-2"
+RARE_WORD = "homestay"
+QUERIES = [
+    CHECKED_QUERY,
+    "lua dao",
+    "thanh toan qr an toan",
+    "vneid",
+    "dich vu cong truc tuyen nop ho so",
+    RARE_WORD,
+    "tien ao bitcoin",
+    "a",
+]
+
+
+@dataclass
+class Topic:
+    services: tuple[str, ...]
+    weight: int
+    titles: list[str]
+    sentences: list[str]
+
+
+TOPICS = {
+    "vneid": Topic(
+        ("vneid",),
+        20,
+        [
+            "Kích hoạt tài khoản định danh điện tử mức 2 trên VNeID",
+            "Đăng nhập VNeID trên điện thoại mới",
+            "Lấy lại mật khẩu VNeID khi quên",
+            "Tích hợp giấy phép lái xe vào ứng dụng VNeID",
+            "Thông báo lưu trú qua ứng dụng VNeID",
+            "Dùng ví giấy tờ trên VNeID thay cho bản giấy",
+            "Không nhận được mã kích hoạt VNeID: làm thế nào",
+            "Đăng ký định danh điện tử cho trẻ dưới 14 tuổi",
+        ],
+        [
+            "Mở ứng dụng VNeID, chọn mục kích hoạt tài khoản và nhập số định danh cá nhân gồm 12 chữ số.",
+            "Mã kích hoạt gửi qua tin nhắn về số điện thoại đã đăng ký với công an xã, chỉ dùng được trong vài phút.",
+            "Tài khoản định danh điện tử mức 2 phải đăng ký trực tiếp tại công an xã, mang theo thẻ căn cước gắn chip.",
+            "Nếu đổi số điện thoại, cần đến công an xã cập nhật trước khi kích hoạt lại trên VNeID.",
+            "Trong mục ví giấy tờ có thể tích hợp thẻ bảo hiểm y tế, giấy phép lái xe và sổ sức khỏe điện tử.",
+            "Đặt mã bảo vệ sáu chữ số, không trùng ngày sinh và không ghi lên vỏ điện thoại.",
+            "Khi đăng nhập trên điện thoại mới, ứng dụng sẽ yêu cầu xác thực lại bằng khuôn mặt.",
+            "Chụp ảnh khuôn mặt ở nơi đủ sáng, bỏ kính và mũ, giữ điện thoại ngang tầm mắt.",
+            "Thông báo lưu trú cho khách đến ở qua đêm làm ngay trong mục dịch vụ khác của VNeID.",
+        ],
+    ),
+    "public_services": Topic(
+        ("public_services",),
+        15,
+        [
+            "Nộp hồ sơ dịch vụ công trực tuyến từ điện thoại",
+            "Đăng ký khai sinh trực tuyến cho con",
+            "Xin cấp phiếu lý lịch tư pháp trên Cổng Dịch vụ công",
+            "Tra cứu tình trạng hồ sơ dịch vụ công",
+            "Thanh toán lệ phí hồ sơ trực tuyến",
+            "Đăng ký thường trú qua dịch vụ công trực tuyến",
+            "Đăng nhập Cổng Dịch vụ công quốc gia bằng tài khoản VNeID",
+        ],
+        [
+            "Vào Cổng Dịch vụ công quốc gia tại dichvucong.gov.vn và đăng nhập bằng tài khoản định danh điện tử.",
+            "Chọn thủ tục cần làm, đọc kỹ danh sách giấy tờ phải nộp trước khi bấm nộp hồ sơ.",
+            "Chụp giấy tờ rõ nét, đủ bốn góc, không bị lóa đèn, rồi tải lên đúng mục.",
+            "Sau khi nộp, hệ thống gửi mã hồ sơ; ghi lại mã này để tra cứu tình trạng giải quyết.",
+            "Lệ phí có thể thanh toán trực tuyến bằng tài khoản ngân hàng hoặc ví điện tử, biên lai gửi về thư điện tử.",
+            "Nếu hồ sơ bị trả lại, đọc lý do trong mục thông báo, bổ sung giấy tờ và nộp lại, không phải làm từ đầu.",
+            "Cán bộ bộ phận một cửa ở xã có thể hướng dẫn nộp hồ sơ trực tuyến ngay tại chỗ.",
+            "Kết quả giải quyết thủ tục hành chính có thể nhận qua bưu điện hoặc bản điện tử trên ứng dụng.",
+        ],
+    ),
+    "vssid": Topic(
+        ("vssid",),
+        10,
+        [
+            "Cài đặt và đăng nhập ứng dụng VssID",
+            "Xem quá trình đóng bảo hiểm xã hội trên VssID",
+            "Dùng thẻ bảo hiểm y tế trên VssID khi đi khám",
+            "Gia hạn bảo hiểm y tế hộ gia đình",
+            "Tra cứu chế độ thai sản trên VssID",
+        ],
+        [
+            "Ứng dụng VssID là bảo hiểm xã hội số của Bảo hiểm xã hội Việt Nam, tải miễn phí trên CH Play và App Store.",
+            "Đăng nhập VssID bằng mã số bảo hiểm xã hội hoặc bằng tài khoản định danh điện tử VNeID.",
+            "Mục quá trình tham gia cho biết các tháng đã đóng bảo hiểm xã hội và đơn vị đã đóng.",
+            "Khi đi khám bệnh, mở thẻ bảo hiểm y tế trên VssID hoặc đưa thẻ căn cước gắn chip cho nhân viên tiếp đón.",
+            "Bảo hiểm y tế hộ gia đình nên gia hạn trước khi thẻ hết hạn để không bị gián đoạn quyền lợi.",
+            "Nếu thông tin trên VssID sai, báo với đại lý thu bảo hiểm hoặc cơ quan bảo hiểm xã hội.",
+        ],
+    ),
+    "health_book": Topic(
+        ("health_book", "vneid"),
+        8,
+        [
+            "Kích hoạt sổ sức khỏe điện tử trên VNeID",
+            "Xem kết quả khám bệnh trong sổ sức khỏe điện tử",
+            "Sổ sức khỏe điện tử cho người cao tuổi",
+            "Tra cứu lịch tiêm chủng của trẻ trong sổ sức khỏe",
+        ],
+        [
+            "Sổ sức khỏe điện tử nằm trong ứng dụng VNeID, mục ví giấy tờ, chọn tích hợp thông tin sổ sức khỏe.",
+            "Thông tin khám chữa bệnh được cơ sở y tế cập nhật sau mỗi lần khám có dùng bảo hiểm y tế.",
+            "Người thân có thể xem giúp người cao tuổi nếu được chỉ cách mở sổ sức khỏe ngay trên điện thoại của họ.",
+            "Lịch tiêm chủng của trẻ em được trạm y tế xã ghi vào sổ, cha mẹ xem lại trước mỗi đợt tiêm.",
+            "Nếu sổ sức khỏe chưa có dữ liệu, hỏi trạm y tế xã để được cập nhật hồ sơ sức khỏe.",
+        ],
+    ),
+    "cashless": Topic(
+        ("cashless",),
+        15,
+        [
+            "Thanh toán bằng mã QR an toàn",
+            "Mở tài khoản Mobile Money bằng số điện thoại",
+            "Chuyển tiền qua ứng dụng ngân hàng",
+            "Bán hàng nhận tiền bằng mã QR cho hộ kinh doanh",
+            "Nhận lương hưu, trợ cấp qua tài khoản ngân hàng",
+            "Kiểm tra tên người nhận trước khi chuyển khoản",
+        ],
+        [
+            "Trước khi quét mã QR, kiểm tra tên người nhận hiện trên màn hình có đúng với cửa hàng không.",
+            "Mã QR dán sẵn ở quầy có thể bị kẻ gian dán đè; hỏi lại người bán nếu tên tài khoản lạ.",
+            "Tài khoản Mobile Money mở bằng số điện thoại chính chủ, nạp tiền tại điểm giao dịch của nhà mạng.",
+            "Đặt hạn mức chuyển tiền mỗi ngày vừa đủ dùng để giảm thiệt hại nếu điện thoại bị mất.",
+            "Sau khi chuyển khoản, chụp lại màn hình giao dịch thành công và giữ tin nhắn biến động số dư.",
+            "Thanh toán không dùng tiền mặt giúp nhận tiền trợ cấp, lương hưu nhanh mà không phải đi xa.",
+            "Hộ kinh doanh in mã QR tĩnh của ngân hàng, treo ở nơi dễ thấy và kiểm tra tiền về trước khi giao hàng.",
+        ],
+    ),
+    "online_safety": Topic(
+        ("online_safety",),
+        18,
+        [
+            "Nhận biết cuộc gọi giả danh công an",
+            "Các chiêu lừa đảo qua mạng thường gặp",
+            "Tin nhắn trúng thưởng giả mạo: đừng bấm đường link",
+            "Lừa đảo việc nhẹ lương cao trên mạng xã hội",
+            "Lỡ chuyển tiền cho kẻ lừa đảo thì làm gì",
+            "Cảnh giác ứng dụng giả mạo dịch vụ công",
+            "Lừa đảo cài phần mềm để cập nhật định danh",
+        ],
+        [
+            "Công an không bao giờ gọi điện yêu cầu chuyển tiền hay cài ứng dụng để phục vụ điều tra.",
+            "Kẻ lừa đảo thường tạo cảm giác gấp gáp, dọa khóa tài khoản hoặc dọa liên quan đến vụ án.",
+            "Không bấm vào đường link lạ trong tin nhắn, kể cả khi tin nhắn mang tên ngân hàng hay nhà mạng.",
+            "Không đọc mã OTP cho bất kỳ ai, mã này chỉ dùng để chính bạn xác nhận giao dịch.",
+            "Nếu lỡ chuyển tiền, gọi ngay tổng đài ngân hàng để yêu cầu phong tỏa và báo công an xã.",
+            "Lời mời việc nhẹ lương cao, làm nhiệm vụ nhận hoa hồng trên mạng đều là chiêu lừa đảo quen thuộc.",
+            "Ứng dụng giả mạo dịch vụ công thường được gửi qua đường link, không có trên kho ứng dụng chính thức.",
+            "Báo trang web, số điện thoại lừa đảo tại chongluadao.vn hoặc qua chức năng phản ánh của VNeID.",
+        ],
+    ),
+    "social_groups": Topic(
+        ("social_groups",),
+        8,
+        [
+            "Bảo vệ tài khoản Zalo bằng xác thực hai lớp",
+            "Lập nhóm Zalo thôn để báo tin",
+            "Tài khoản Zalo bị chiếm: lấy lại thế nào",
+            "Nhận diện tin nhắn Zalo giả người thân vay tiền",
+            "Dùng Zalo gọi video cho người thân ở xa",
+        ],
+        [
+            "Bật xác thực hai lớp trong phần cài đặt tài khoản và bảo mật của Zalo.",
+            "Nhóm Zalo thôn giúp trưởng thôn báo lịch họp, lịch tiêm chủng và cảnh báo lừa đảo mới.",
+            "Khi người thân nhắn Zalo hỏi vay tiền gấp, gọi điện trực tiếp để kiểm tra trước khi chuyển.",
+            "Nếu tài khoản Zalo bị chiếm, đăng nhập lại bằng số điện thoại và đổi mật khẩu ngay.",
+            "Không chia sẻ ảnh thẻ căn cước, mã OTP hay mật khẩu trong nhóm Zalo hoặc Facebook.",
+            "Quản trị nhóm nên duyệt thành viên mới để kẻ gian không vào nhóm đăng đường link lừa đảo.",
+        ],
+    ),
+    "ecommerce": Topic(
+        ("ecommerce",),
+        4,
+        [
+            "Bán nông sản trên sàn thương mại điện tử",
+            "Mua hàng trực tuyến an toàn, tránh hàng giả",
+            "Đóng gói và gửi hàng qua bưu điện khi bán trên mạng",
+        ],
+        [
+            "Chụp ảnh sản phẩm rõ nét, ghi đúng khối lượng, nguồn gốc và giá bán.",
+            "Bưu điện xã nhận gửi hàng cho người bán trên sàn thương mại điện tử, thu tiền hộ khi giao.",
+            "Chỉ thanh toán trong ứng dụng của sàn, không chuyển khoản riêng cho người bán lạ.",
+            "Đọc nhận xét của người mua trước, cẩn thận với hàng giá rẻ bất thường.",
+        ],
+    ),
+    "digital_signature": Topic(
+        ("digital_signature",),
+        2,
+        ["Đăng ký chữ ký số cá nhân", "Ký hồ sơ điện tử bằng chữ ký số trên điện thoại"],
+        [
+            "Chữ ký số cá nhân dùng để ký hồ sơ điện tử, có giá trị như chữ ký tay.",
+            "Đăng ký chữ ký số với nhà cung cấp được cấp phép, xác thực bằng tài khoản định danh điện tử.",
+            "Giữ kín mã PIN của chữ ký số, không cho người khác mượn điện thoại để ký thay.",
+        ],
+    ),
+}
+GENERIC = [
+    "Thành viên Tổ công nghệ số có thể ngồi cạnh chỉ từng bước nhưng không cần biết mật khẩu của bạn.",
+    "Nếu điện thoại yếu sóng, ra chỗ thoáng hoặc lên nhà văn hóa thôn nơi có wifi rồi làm lại.",
+    "Ghi các bước vào sổ tay để lần sau tự làm được, nhất là với người cao tuổi.",
+    "Khi ai đó hỏi mã xác thực, đó là dấu hiệu lừa đảo: từ chối và báo cho tổ trưởng.",
+    "Giữ điện thoại đủ pin và còn dung lượng trống trước khi cài ứng dụng mới.",
+    "Chỉ tải ứng dụng từ CH Play hoặc App Store, không cài tệp lạ gửi qua tin nhắn.",
+    "Hỏi cán bộ xã hoặc gọi tổng đài hỗ trợ nếu màn hình báo lỗi mà không rõ nguyên nhân.",
+]
+QUALIFIERS = [
+    "",
+    "",
+    "",
+    " cho người cao tuổi",
+    " trên điện thoại Android",
+    " trên iPhone",
+    " cho bà con vùng cao",
+    " khi điện thoại yếu sóng",
+    " tại nhà văn hóa thôn",
+    " cho hộ kinh doanh nhỏ",
+    " cho học sinh, sinh viên",
+    " – những lỗi hay gặp",
+    " cho người mới dùng điện thoại thông minh",
+]
+PLACES = ["bản Na Lang", "xã Sín Chéng", "thôn Pả Vi", "xã Mường Khương", "bản Lũng Cú", "thôn Khe Hồng"]
+RARE_SENTENCE = (
+    "Ở bản Lác, hợp tác xã du lịch cộng đồng làm homestay đã nhận tiền phòng của du khách bằng mã QR."
+)
+SUMMARY_OPENINGS = ["Hướng dẫn từng bước: ", "Tóm tắt: ", "", "Những điều cần biết: "]
+
+
+# --- data -------------------------------------------------------------------------------------------------
+
+
+def make_articles(count: int, drafts: int, rng: random.Random) -> tuple[int, int]:
+    """`count` published and `drafts` draft synthetic articles, with their steps and services, in bulk.
+
+    Returns (rows written, characters of search_text in all)."""
+    from tocns.activities.models import DigitalService
+    from tocns.core.text import fold
+    from tocns.handbook.models import Article, ArticleKind, ArticleStatus, Audience, Step
+    from tocns.handbook.services import search_text
+
+    services = {s.code: s for s in DigitalService.objects.all()}
+    keys = list(TOPICS)
+    weights = [TOPICS[k].weight for k in keys]
+    articles, plans = [], []
+    for number in range(count + drafts):
+        topic = TOPICS[rng.choices(keys, weights)[0]]
+        second = TOPICS[rng.choices(keys, weights)[0]] if rng.random() < 0.3 else None
+        codes = set(topic.services) | (set(second.services) if second else set())
+        chosen = sorted((services[c] for c in codes), key=lambda s: (s.sort_order, s.code))  # as save_article
+        title = rng.choice(topic.titles) + rng.choice(QUALIFIERS)
+        if rng.random() < 0.25:
+            title += f" ({rng.choice(PLACES)})"
+        pool = topic.sentences + (second.sentences if second else []) + GENERIC
+        summary = rng.choice(SUMMARY_OPENINGS) + " ".join(rng.sample(topic.sentences, 2))
+        steps = [" ".join(rng.sample(pool, rng.choice((2, 2, 3)))) for _ in range(rng.randint(3, 8))]
+        if rng.random() < 1 / 400:
+            steps[rng.randrange(len(steps))] += " " + RARE_SENTENCE
+        if "online_safety" in topic.services:
+            kind = ArticleKind.SCAM_ALERT if rng.random() < 0.5 else ArticleKind.GUIDE
+        else:
+            kind = rng.choices(
+                [ArticleKind.GUIDE, ArticleKind.QA, ArticleKind.HANDOUT, ArticleKind.SCAM_ALERT],
+                [75, 15, 8, 2],
+            )[0]
+        article = Article(
+            slug=f"bai-mau-{number:05d}",
+            kind=kind,
+            title=title,
+            summary=summary[:500],
+            audience=Audience.MEMBERS if rng.random() < 0.15 else Audience.PUBLIC,
+            sources=[{"title": "Cổng Dịch vụ công quốc gia", "url": "https://dichvucong.gov.vn"}],
+            last_checked=datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randrange(700)),
+            status=ArticleStatus.PUBLISHED if number < count else ArticleStatus.DRAFT,
+            version=1,
+        )
+        article.title_folded = fold(article.title)
+        article.search_text = search_text(
+            article, steps, [s.short_name for s in chosen] + [s.name for s in chosen]
+        )
+        articles.append(article)
+        plans.append((steps, chosen))
+    Article.objects.bulk_create(articles, batch_size=500)
+    ids = dict(Article.objects.filter(slug__startswith="bai-mau-").values_list("slug", "id"))
+    through = Article.services.through
+    step_rows, service_rows = [], []
+    for article, (steps, chosen) in zip(articles, plans, strict=True):
+        pk = ids[article.slug]
+        step_rows += [Step(article_id=pk, number=n, text=text) for n, text in enumerate(steps, start=1)]
+        service_rows += [through(article_id=pk, digitalservice_id=s.pk) for s in chosen]
+    Step.objects.bulk_create(step_rows, batch_size=1000)
+    through.objects.bulk_create(service_rows, batch_size=1000)
+    return len(articles), sum(len(a.search_text) for a in articles)
+
+
+def make_member():
+    """A team member: a user with the TEAM_MEMBER role on a village, through the account services."""
+    from tocns.accounts.models import Role
+    from tocns.accounts.services import create_user, grant_role
+    from tocns.units.models import UnitKind
+    from tocns.units.services import new_unit
+
+    province = new_unit(code="15", name="Lào Cai", kind=UnitKind.PROVINCE, parent=None, division_type="tỉnh")
+    province.save()
+    commune = new_unit(
+        code="02647", name="Xã Bản Xèo", kind=UnitKind.COMMUNE, parent=province, division_type="xã"
+    )
+    commune.save()
+    village = new_unit(
+        code="02647-001", name="Thôn Na Lang", kind=UnitKind.VILLAGE, parent=commune, division_type="thôn"
+    )
+    village.save()
+    member = create_user(actor=None, username="bench.thanhvien", password=None, full_name="Giàng A Bench")
+    grant_role(actor=None, user=member, role=Role.TEAM_MEMBER, unit=village)
+    return member
+
+
+# --- measuring --------------------------------------------------------------------------------------------
+
+
+class ExecTimer:
+    """A ``connection.execute_wrapper``: every statement with its params and its time in cursor.execute."""
+
+    def __init__(self):
+        self.statements: list[tuple[str, object, float]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.statements.append((sql, params, time.perf_counter() - start))
+
+
+@dataclass
+class Series:
+    what: str  # floor, search, like only
+    query: str
+    reader: str
+    matches: int = 0
+    statements: int = 0
+    p50_ms: float = math.nan
+    p95_ms: float = math.nan
+    max_ms: float = math.nan
+    exec_share: float = math.nan
+    statement_ms: list[float] = field(default_factory=list)  # median per statement, in page order
+    last_statements: list[tuple[str, object]] = field(default_factory=list)
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    if not ordered:
+        return math.nan
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def page_of(results):
+    """What views.index does with the results, and what the template reads of them."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(results, PAGE_SIZE).get_page(None)
+    rows = list(page)
+    for article in rows:
+        list(article.services.all())  # from the prefetch cache: no query
+    return page.paginator.count, rows
+
+
+def measure(jobs: list, runs: int, timer: ExecTimer, rng: random.Random) -> None:
+    """Every (series, make) of `jobs` warmed up, then `runs` rounds, each running every job once in a new
+    random order: a burst of other load on the machine falls on all series alike."""
+    for _series, make in jobs:
+        for _ in range(WARM_UPS):
+            page_of(make())
+    taken: dict[int, tuple[list, list, list]] = {id(series): ([], [], []) for series, _ in jobs}
+    order = list(jobs)
+    for _ in range(runs):
+        rng.shuffle(order)
+        for series, make in order:
+            latencies, shares, per_statement = taken[id(series)]
+            timer.statements.clear()
+            start = time.perf_counter()
+            count, _rows = page_of(make())
+            elapsed = time.perf_counter() - start
+            latencies.append(elapsed)
+            shares.append(sum(s[2] for s in timer.statements) / elapsed)
+            per_statement.append([s[2] for s in timer.statements])
+            series.matches = count
+            series.statements = len(timer.statements)
+            series.last_statements = [(sql, params) for sql, params, _ in timer.statements]
+    for series, _ in jobs:
+        latencies, shares, per_statement = taken[id(series)]
+        latencies.sort()
+        series.p50_ms = percentile(latencies, 50) * 1000
+        series.p95_ms = percentile(latencies, 95) * 1000
+        series.max_ms = latencies[-1] * 1000
+        series.exec_share = statistics.median(shares)
+        series.statement_ms = [
+            statistics.median(run[i] for run in per_statement if len(run) > i) * 1000
+            for i in range(series.statements)
+        ]
+
+
+def explain(series: Series) -> None:
+    from django.db import connection
+
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    print(
+        f"\nslowest search: “{series.query}” for the {series.reader}, p95 {series.p95_ms:.1f} ms; its statements:"
+    )
+    for (sql, params), ms in zip(series.last_statements, series.statement_ms, strict=True):
+        shown = sql if len(sql) <= 600 else sql[:600] + " …"
+        print(f"\n  [{ms:.2f} ms median in cursor.execute] {shown}")
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql, params)
+            for row in cursor.fetchall():
+                print("    " + (row[-1] if connection.vendor == "sqlite" else row[0]))
+
+
+# --- checking ---------------------------------------------------------------------------------------------
+
+
+def check(readers: dict, problems: list[str], ranks: dict) -> None:
+    """Every query's results against the rows themselves (see the module docstring)."""
+    from tocns.accounts.selectors import articles_for
+    from tocns.core.text import search_words
+    from tocns.handbook.models import Article, ArticleStatus, Audience
+    from tocns.handbook.selectors import search
+
+    rows = list(
+        Article.objects.values_list("slug", "title", "title_folded", "search_text", "audience", "status")
+    )
+    for reader, user in readers.items():
+        members = reader != "citizen"
+        readable = [
+            r for r in rows if r[5] == ArticleStatus.PUBLISHED and (members or r[4] == Audience.PUBLIC)
+        ]
+        for query in QUERIES:
+            words = search_words(query)[:8]
+            phrase = " ".join(words)
+            expected = [r for r in readable if all(w in r[3] for w in words)]
+            keys = sorted((-(phrase in r[2]), -sum(w in r[2] for w in words), len(r[1])) for r in expected)
+            results = search(articles_for(user), query)
+            got = list(results.values_list("slug", "search_text", "audience", "status"))
+            label = f"“{query}” for the {reader}"
+            if len(got) != len(expected):
+                problems.append(f"{label}: {len(got)} results, {len(expected)} articles hold every word")
+            missing = [slug for slug, text, _, _ in got if not all(w in text for w in words)]
+            if missing:
+                problems.append(f"{label}: {len(missing)} results lack a word, e.g. {missing[0]}")
+            hidden = [
+                slug
+                for slug, _, audience, status in got
+                if status != ArticleStatus.PUBLISHED or (not members and audience != Audience.PUBLIC)
+            ]
+            if hidden:
+                problems.append(f"{label}: {len(hidden)} drafts or members' articles, e.g. {hidden[0]}")
+            page = list(results[:PAGE_SIZE])
+            page_keys = [(-a.phrase_in_title, -a.title_hits, a.title_length) for a in page]
+            if page_keys != keys[:PAGE_SIZE]:
+                problems.append(f"{label}: the first page is not ranked as computed in Python")
+            if query == CHECKED_QUERY:
+                slugs = [g[0] for g in got]
+                if CHECKED_SLUG in slugs:
+                    ranks[reader] = slugs.index(CHECKED_SLUG) + 1
+                else:
+                    problems.append(f"{label}: {CHECKED_SLUG} is not among the {len(got)} results")
+
+
+# --- the run ----------------------------------------------------------------------------------------------
+
+
+def run(args) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.management import call_command
+    from django.db import connection
+
+    from tocns.accounts.selectors import active_roles, articles_for
+    from tocns.core.text import search_words
+    from tocns.handbook import selectors
+    from tocns.handbook.content import load_content
+    from tocns.handbook.models import Article, ArticleStatus, Audience
+
+    rng = random.Random(args.seed)
+    vendor = connection.vendor
+    print(
+        f"tocns handbook search benchmark: {args.articles} published articles, database {vendor}", flush=True
+    )
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()} {platform.system()}"
+        f"{', DEBUG on' if settings.DEBUG else ''}",
+        flush=True,
+    )
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrate_s = time.perf_counter() - start
+    start = time.perf_counter()
+    real = load_content()
+    member = make_member()
+    written, text_chars = make_articles(args.articles, args.articles // 100, rng)
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    load_s = time.perf_counter() - start
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    print(
+        f"setup: migrate {migrate_s:.1f} s; {real['created']} real articles + {written} synthetic "
+        f"({args.articles // 100} drafts) in {load_s:.1f} s; {published.count()} published, "
+        f"{published.filter(audience=Audience.PUBLIC).count()} of them public; "
+        f"search_text {text_chars / written / 1000:.2f} KB a synthetic article on average",
+        flush=True,
+    )
+
+    readers = {"citizen": AnonymousUser(), "team member": member}
+    active_roles(member)  # loaded once, as once per request
+
+    problems: list[str] = []
+    ranks: dict = {}
+    check(readers, problems, ranks)
+
+    def floor_of(user):
+        return lambda: articles_for(user).order_by("pk").prefetch_related("services")
+
+    def search_of(user, query):
+        return lambda: selectors.search(articles_for(user), query).prefetch_related("services")
+
+    def like_of(user, query):
+        def make():
+            articles = articles_for(user)
+            for word in search_words(query)[:8]:
+                articles = articles.filter(search_text__contains=word)
+            return articles.order_by("pk").prefetch_related("services")
+
+        return make
+
+    timer = ExecTimer()
+    floors: dict[str, Series] = {}
+    header = (
+        f"{'what':<10} {'query':<36} {'reader':<12} {'matches':>7} {'SQL':>3} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'max ms':>7} {'p95/floor':>9} {'exec':>5}"
+    )
+
+    def line(series: Series) -> None:
+        ratio = series.p95_ms / floors[series.reader].p95_ms
+        print(
+            f"{series.what:<10} {series.query:<36} {series.reader:<12} {series.matches:>7} {series.statements:>3} "
+            f"{series.p50_ms:>7.2f} {series.p95_ms:>7.2f} {series.max_ms:>7.2f} {ratio:>9.1f} "
+            f"{series.exec_share:>5.0%}",
+            flush=True,
+        )
+
+    jobs = []
+    for reader, user in readers.items():
+        floors[reader] = Series("floor", "(20 by id, no search)", reader)
+        jobs.append((floors[reader], floor_of(user)))
+    for query in QUERIES:
+        for reader, user in readers.items():
+            jobs.append((Series("search", query, reader), search_of(user, query)))
+            jobs.append((Series("like only", query, reader), like_of(user, query)))
+    all_series = [series for series, _ in jobs]
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"\nmeasuring {len(jobs)} series: {WARM_UPS} warm-ups each, then {args.runs} rounds running every "
+        f"series once in random order; one page of {PAGE_SIZE}; load average before: {load}",
+        flush=True,
+    )
+    with connection.execute_wrapper(timer):
+        measure(jobs, args.runs, timer, rng)
+    print(f"load average after: {', '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    print(header)
+    for series in all_series:
+        line(series)
+
+    searches = [s for s in all_series if s.what == "search"]
+    slowest = max(searches, key=lambda s: s.p95_ms)
+    met = slowest.p95_ms < GOAL_MS
+    print(
+        f"\nslowest search p95: {slowest.p95_ms:.1f} ms (“{slowest.query}”, {slowest.reader}, "
+        f"{slowest.matches} matches) - {'within' if met else 'OVER'} the {GOAL_MS:g} ms goal"
+    )
+    print(
+        f"check: {CHECKED_SLUG} is result "
+        + ", ".join(f"#{rank} for the {reader}" for reader, rank in ranks.items())
+        + f" of “{CHECKED_QUERY}”"
+    )
+    if args.explain or not met:
+        explain(slowest)
+
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "database": vendor,
+            "articles_published_synthetic": args.articles,
+            "runs": args.runs,
+            "warm_ups": WARM_UPS,
+            "cpus": os.cpu_count(),
+            "goal_p95_ms": GOAL_MS,
+            "goal_met": met,
+            "series": [
+                {k: v for k, v in s.__dict__.items() if k != "last_statements"}
+                | {"p95_over_floor": s.p95_ms / floors[s.reader].p95_ms}
+                for s in all_series
+            ],
+            "checked_article_rank": ranks,
+            "problems": problems,
+        }
+        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        print(f"figures written to {path}")
+
+    if problems:
+        print("SEARCH RESULTS ARE WRONG: " + "; ".join(problems))
+        return 2
+    return 0 if met else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=5000, help="synthetic published articles")
+    parser.add_argument("--runs", type=int, default=200, help="timed runs per series (after 10 warm-ups)")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--explain", action="store_true", help="show the slowest search's plans even if on goal"
+    )
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to use (a throwaway database is created on it and dropped afterwards)",
+    )
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    if args.articles < 1 or args.runs < 1:
+        parser.error("--articles and --runs must be positive")
+
+    with throwaway_instance(args.database_url):
+        return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
