@@ -52,6 +52,9 @@ def test_offline_reports_wait_and_are_stored_once(transactional_db, live_server,
     page.locator("details.svc[data-code=vneid] button[data-set='5']").click()
     page.get_by_role("button", name="Gửi báo cáo").click()
     wait_for(lambda: Activity.objects.count() == 1, page)
+    # ...and the phone has heard back (otherwise it keeps the report and sends it again later: harmless,
+    # the server stores it once, but this test counts what waits on the phone).
+    wait_for(lambda: "Đã gửi báo cáo" in (page.text_content("#outbox") or ""), page)
     first = Activity.objects.get().outcomes.get()
     assert (first.service.code, first.guided, first.completed) == ("vneid", 5, 5)
 
