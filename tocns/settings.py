@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "tocns.activities",
     "tocns.handbook",
     "tocns.training",
+    "tocns.reports",
+    "tocns.evaluation",
     "ninja",  # serves the interactive API docs' own static files
 ]
 

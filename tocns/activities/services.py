@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 from tocns.audit import services as audit
+from tocns.reports import totals
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
@@ -189,6 +190,7 @@ def file_report(*, actor, report_id: uuid.UUID, data: ReportInput) -> tuple[Acti
                 **checked.values,
             )
             _write_children(activity, checked)
+            totals.apply(activity, +1)
     except IntegrityError:
         # The same report arrived twice at once (two tabs, a retry racing the first send).
         existing = Activity.objects.filter(pk=report_id).first()
@@ -221,11 +223,13 @@ def edit_report(*, actor, activity: Activity, data: ReportInput) -> Activity:
         raise ReportError("team", _("Không đổi được tổ của một báo cáo đã gửi."))
     checked = _check(actor, data, existing=activity)
     before = _snapshot(activity)
+    totals.apply(activity, -1)  # the report as it was leaves the running totals; as it is now, joins them
     for name, value in checked.values.items():
         setattr(activity, name, value)
     activity.village = checked.village
     activity.save()
     _write_children(activity, checked)
+    totals.apply(activity, +1)
     audit.record(
         actor=actor,
         action="update",

@@ -207,6 +207,32 @@ WALK = [
         expect(302, **({**COMMUNE_IN_SCOPE})),
     ),
     ("training:verify", lambda t: f"/chung-nhan/{t.certificate.token}", EVERYONE_200),
+    # The admin sees the country; others are sent to their own units' dashboard (no role: nothing to see).
+    (
+        "reports:national",
+        lambda t: "/so-lieu/",
+        expect(302, **({n: 302 for n in ROLE_NAMES} | {"admin": 200, "no_role": 403})),
+    ),
+    (
+        "reports:dashboard",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/so-lieu/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
+        "reports:dashboard",
+        lambda t: f"/don-vi/{t.coc_leu.code}/so-lieu/?ky=2026-Q4",
+        expect(302, **IN_SCOPE_200),
+    ),
+    (
+        "reports:follow_up",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/can-theo-doi/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
+        "reports:weights",
+        lambda t: f"/don-vi/{t.lao_cai.code}/trong-so/",
+        expect(302, **({n: 404 for n in ROLE_NAMES} | {"admin": 200, "province_officer": 200})),
+    ),
 ]
 
 

@@ -1,0 +1,273 @@
+"""A score per team for a period, from parts a province can weigh, each with the reason behind it.
+
+* regularity - weeks with at least one report / weeks of the period so far;
+* reach      - people helped per 100 households of the team's village, against REACH_PER_MONTH a month;
+* targets    - share of the team's plan targets met (left out until plans give the team a target);
+* capacity   - half members trained (attended a class), half members with a smartphone;
+* citizen    - citizens' confirmations (weight 0 until citizen ratings exist; always left out now).
+
+Classes: "Chỉ trên giấy" when the team has not reported for PAPER_AFTER_DAYS (whatever the score),
+else Hiệu quả from 70, Đạt from 50, Chưa hiệu quả below. Everything is read from the running totals
+(reports.models), the roster and training records: a report made a second ago counts."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
+from tocns.reports.totals import area_of
+from tocns.teams.models import Member, TeamStatus
+
+REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
+PAPER_AFTER_DAYS = 60
+DEFAULT_WEIGHTS = {"regularity": 40, "reach": 30, "targets": 20, "capacity": 10, "citizen": 0}
+
+EFFECTIVE, PASSING, WEAK, PAPER = "effective", "passing", "weak", "paper"
+CLASS_LABELS = {
+    EFFECTIVE: gettext_lazy("Hiệu quả"),
+    PASSING: gettext_lazy("Đạt"),
+    WEAK: gettext_lazy("Chưa hiệu quả"),
+    PAPER: gettext_lazy("Chỉ trên giấy"),
+}
+CLASS_ORDER = [EFFECTIVE, PASSING, WEAK, PAPER]
+
+
+@dataclass
+class Period:
+    start: datetime.date
+    end: datetime.date
+    label: str
+    code: str
+
+    @classmethod
+    def parse(cls, text: str | None, today: datetime.date | None = None) -> "Period":
+        """ "2026-10" a month, "2026-Q3" a quarter, "2026" a year; empty: the current year."""
+        today = today or timezone.localdate()
+        text = (text or "").strip() or str(today.year)
+        try:
+            if "-Q" in text.upper():
+                year, quarter = text.upper().split("-Q")
+                year, quarter = int(year), int(quarter)
+                if not 1 <= quarter <= 4:
+                    raise ValueError
+                start = datetime.date(year, 3 * quarter - 2, 1)
+                end_month = 3 * quarter
+                end = datetime.date(year, end_month, calendar.monthrange(year, end_month)[1])
+                return cls(start, end, _("Quý %(q)s/%(y)s") % {"q": quarter, "y": year}, f"{year}-Q{quarter}")
+            if "-" in text:
+                year, month = (int(p) for p in text.split("-"))
+                start = datetime.date(year, month, 1)
+                end = datetime.date(year, month, calendar.monthrange(year, month)[1])
+                return cls(
+                    start,
+                    end,
+                    _("Tháng %(m)s/%(y)s") % {"m": f"{month:02d}", "y": year},
+                    f"{year}-{month:02d}",
+                )
+            year = int(text)
+            return cls(
+                datetime.date(year, 1, 1),
+                datetime.date(year, 12, 31),
+                _("Năm %(y)s") % {"y": year},
+                str(year),
+            )
+        except (ValueError, TypeError):
+            raise ValueError(_("Kỳ không hợp lệ: dùng 2026-10, 2026-Q3 hoặc 2026.")) from None
+
+    def months(self) -> list[datetime.date]:
+        months, cursor = [], self.start
+        while cursor <= self.end:
+            months.append(cursor)
+            cursor = (cursor.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return months
+
+    def elapsed_end(self, today: datetime.date | None = None) -> datetime.date:
+        return min(self.end, today or timezone.localdate())
+
+
+@dataclass
+class Part:
+    name: str
+    label: str
+    value: float | None  # 0..1, None = no data
+    weight: int
+    reason: str
+
+
+@dataclass
+class TeamScore:
+    team: object
+    score: int
+    klass: str
+    parts: list[Part] = field(default_factory=list)
+    last_report: datetime.date | None = None
+
+    @property
+    def class_label(self) -> str:
+        return str(CLASS_LABELS[self.klass])
+
+    @property
+    def reasons(self) -> list[str]:
+        reasons = [p.reason for p in self.parts if p.reason]
+        if self.klass == PAPER:
+            reasons.insert(
+                0,
+                _("không có báo cáo từ %(d)s") % {"d": f"{self.last_report:%d/%m}"}
+                if self.last_report
+                else _("chưa từng báo cáo"),
+            )
+        return reasons
+
+
+def weights_for(unit) -> dict:
+    """The province's weights (or the defaults) for a unit anywhere below it."""
+    from .models import ScoreWeights
+
+    province_code = unit.path.strip("/").split("/")[0] if unit is not None else None
+    row = ScoreWeights.objects.filter(unit__code=province_code).first() if province_code else None
+    if row is None:
+        return dict(DEFAULT_WEIGHTS)
+    return {name: getattr(row, name) for name in DEFAULT_WEIGHTS}
+
+
+def _weeks(start: datetime.date, end: datetime.date) -> int:
+    first = start - datetime.timedelta(days=start.weekday())
+    return max(1, (end - first).days // 7 + 1)
+
+
+def score_teams(
+    teams, period: Period, weights: dict, today: datetime.date | None = None, path: str | None = None
+) -> list[TeamScore]:
+    """Scores of the given (active) teams; five grouped queries whatever their number. With ``path`` (all
+    the teams are under that unit path) the queries filter on the path instead of a list of ids."""
+    today = today or timezone.localdate()
+    end = period.elapsed_end(today)
+    teams = list(teams.filter(status=TeamStatus.ACTIVE).select_related("unit"))
+    ids = [t.pk for t in teams]
+    if path in ("", "/"):  # the whole country
+        by_week = by_month = by_last = by_member = {}
+    elif path:
+        by_week, by_month = (
+            {"area_path__startswith": path[: len(area_of(path))]},
+            {"unit_path__startswith": path},
+        )
+        by_last, by_member = (
+            {"area_path__startswith": path[: len(area_of(path))]},
+            {"team__unit__path__startswith": path},
+        )
+    else:
+        by_week = by_month = by_last = {"team_id__in": ids}
+        by_member = {"team_id__in": ids}
+    weeks_total = _weeks(period.start, end) if end >= period.start else 1
+    weeks = dict(
+        TeamWeek.objects.filter(
+            **by_week, week__gte=period.start - datetime.timedelta(days=6), week__lte=end, reports__gt=0
+        )
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values_list("team_id", "n")
+    )
+    people = dict(
+        TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
+        .values("team_id")
+        .annotate(p=Sum("people"))
+        .values_list("team_id", "p")
+    )
+    last = dict(TeamLastReport.objects.filter(**by_last).values_list("team_id", "last_date"))
+    from tocns.training.models import Enrolment
+
+    trained = Exists(Enrolment.objects.filter(member=OuterRef("pk"), attended=True))
+    crew = {
+        row["team_id"]: row
+        for row in Member.objects.current()
+        .filter(**by_member)
+        .values("team_id")
+        .annotate(
+            n=Count("pk"),
+            trained=Count("pk", filter=Q(trained)),
+            phones=Count("pk", filter=Q(has_smartphone=True)),
+        )
+    }
+    months_elapsed = max(1, len([m for m in period.months() if m <= end]))
+    # Translated once per call, not once per team: a province has thousands of teams.
+    text = {
+        "regularity": _("Đều đặn"),
+        "reach": _("Độ phủ"),
+        "targets": _("Chỉ tiêu"),
+        "capacity": _("Năng lực"),
+        "citizen": _("Người dân xác nhận"),
+        "weeks": _("có báo cáo %(n)s/%(t)s tuần"),
+        "helped": _("hỗ trợ %(p)s người / %(h)s hộ"),
+        "no_households": _("thôn chưa có số hộ"),
+        "crew": _("%(t)s/%(n)s thành viên đã tập huấn, %(s)s/%(n)s có smartphone"),
+        "no_crew": _("tổ chưa có thành viên"),
+    }
+    scores = []
+    for team in teams:
+        done = weeks.get(team.pk, 0)
+        parts = [
+            Part(
+                "regularity",
+                text["regularity"],
+                min(1.0, done / weeks_total),
+                weights["regularity"],
+                text["weeks"] % {"n": done, "t": weeks_total},
+            )
+        ]
+        households = team.unit.households or 0
+        helped = people.get(team.pk, 0) or 0
+        if households:
+            per_100 = 100 * helped / households
+            parts.append(
+                Part(
+                    "reach",
+                    text["reach"],
+                    min(1.0, per_100 / (REACH_PER_MONTH * months_elapsed)),
+                    weights["reach"],
+                    text["helped"] % {"p": helped, "h": households},
+                )
+            )
+        else:
+            parts.append(Part("reach", text["reach"], None, weights["reach"], text["no_households"]))
+        parts.append(Part("targets", text["targets"], None, weights["targets"], ""))
+        members = crew.get(team.pk)
+        if members and members["n"]:
+            value = (members["trained"] + members["phones"]) / (2 * members["n"])
+            parts.append(
+                Part(
+                    "capacity",
+                    text["capacity"],
+                    value,
+                    weights["capacity"],
+                    text["crew"] % {"t": members["trained"], "s": members["phones"], "n": members["n"]},
+                )
+            )
+        else:
+            parts.append(Part("capacity", text["capacity"], None, weights["capacity"], text["no_crew"]))
+        parts.append(Part("citizen", text["citizen"], None, weights["citizen"], ""))
+        counted = [p for p in parts if p.value is not None and p.weight]
+        total_weight = sum(p.weight for p in counted)
+        score = round(100 * sum(p.value * p.weight for p in counted) / total_weight) if total_weight else 0
+        last_report = last.get(team.pk)
+        if last_report is None or (today - last_report).days > PAPER_AFTER_DAYS:
+            klass = PAPER
+        elif score >= 70:
+            klass = EFFECTIVE
+        elif score >= 50:
+            klass = PASSING
+        else:
+            klass = WEAK
+        scores.append(TeamScore(team=team, score=score, klass=klass, parts=parts, last_report=last_report))
+    return scores
+
+
+def class_counts(scores: list[TeamScore]) -> list[tuple[str, str, int]]:
+    counts = {k: 0 for k in CLASS_ORDER}
+    for s in scores:
+        counts[s.klass] += 1
+    return [(k, str(CLASS_LABELS[k]), counts[k]) for k in CLASS_ORDER]

@@ -1,0 +1,123 @@
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from tocns.activities.services import OutcomeInput, ReportInput, file_report
+from tocns.evaluation import scoring
+from tocns.teams.models import Team
+from tocns.teams.services import add_member, create_team
+from tocns.training.models import Course
+from tocns.training.services import create_session, enrol, mark_attendance
+
+TODAY = datetime.date(2026, 11, 23)  # a Monday; November 2026 touches 5 weeks (from Mon 26/10)
+
+
+def report(actor, team, day, people=0):
+    file_report(
+        actor=actor,
+        report_id=uuid.uuid4(),
+        data=ReportInput(
+            team=team.pk, date=day, people_reached=people, outcomes=[OutcomeInput("vneid", people, 0)]
+        ),
+    )
+
+
+def scores_by_name(period_text, today=TODAY):
+    period = scoring.Period.parse(period_text, today=today)
+    result = scoring.score_teams(Team.objects.all(), period, dict(scoring.DEFAULT_WEIGHTS), today=today)
+    return {s.team.name: s for s in result}
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Reports are checked against today's date; the scores are computed for a fixed day."""
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+def test_period_parsing():
+    assert scoring.Period.parse("2026-10").start == datetime.date(2026, 10, 1)
+    assert scoring.Period.parse("2026-10").end == datetime.date(2026, 10, 31)
+    q3 = scoring.Period.parse("2026-Q3")
+    assert (q3.start, q3.end, q3.label) == (
+        datetime.date(2026, 7, 1),
+        datetime.date(2026, 9, 30),
+        "Quý 3/2026",
+    )
+    assert scoring.Period.parse("2026").end == datetime.date(2026, 12, 31)
+    for bad in ["2026-Q5", "2026-13", "abc"]:
+        with pytest.raises(ValueError):
+            scoring.Period.parse(bad)
+
+
+def test_each_class_with_its_reasons(frozen_today, tree, people, rosters):
+    """Cốc Lếu (320 households) reports every week of November and reaches many people; Kim Tân reports
+    once; Na Lang reported last in September; Lũng Cú never did."""
+    admin = people.admin
+    tree.kim_tan.households = 200
+    tree.kim_tan.save()
+    tree.na_lang.households = 150
+    tree.na_lang.save()
+    tree.lung_cu.households = None
+    tree.lung_cu.save()
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    add_member(actor=None, team=kim_tan, full_name="Hoàng Văn Kim", has_smartphone=False)
+    na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    add_member(actor=None, team=na_lang, full_name="Lò Văn Na", has_smartphone=True)
+    for day in (3, 10, 17, 23):
+        report(admin, rosters.coc_leu, datetime.date(2026, 11, day), people=10)
+    report(admin, kim_tan, datetime.date(2026, 11, 5), people=1)
+    report(admin, na_lang, datetime.date(2026, 9, 2), people=3)
+    # Both Cốc Lếu members attended a class.
+    course = Course.objects.create(code="c", area="safety", title="An toàn")
+    session = create_session(
+        actor=None,
+        course=course,
+        unit=tree.phuong_lao_cai,
+        date=TODAY,
+        place="Hội trường",
+        trainer="X",
+        capacity=10,
+    )
+    enrol(actor=None, session=session, members=[rosters.leader, rosters.member])
+    mark_attendance(actor=None, session=session, present_ids={rosters.leader.pk, rosters.member.pk})
+
+    scores = scores_by_name("2026-11")
+    coc_leu, kim, na, lung_cu = (
+        scores[n] for n in ["Tổ CNS Cốc Lếu", "Tổ CNS Kim Tân", "Tổ CNS Na Lang", "Tổ CNS Lũng Cú"]
+    )
+    assert coc_leu.klass == scoring.EFFECTIVE and coc_leu.score >= 70
+    assert "có báo cáo 4/5 tuần" in coc_leu.reasons
+    assert "hỗ trợ 40 người / 320 hộ" in coc_leu.reasons
+    assert "2/2 thành viên đã tập huấn, 2/2 có smartphone" in coc_leu.reasons
+    assert kim.klass == scoring.WEAK and kim.score < 50
+    assert "có báo cáo 1/5 tuần" in kim.reasons and "hỗ trợ 1 người / 200 hộ" in kim.reasons
+    assert na.klass == scoring.PAPER and na.reasons[0] == "không có báo cáo từ 02/09"
+    assert lung_cu.klass == scoring.PAPER and lung_cu.reasons[0] == "chưa từng báo cáo"
+    # No household count: reach drops out and says why, instead of counting as zero.
+    reach = next(p for p in lung_cu.parts if p.name == "reach")
+    assert reach.value is None and reach.reason == "thôn chưa có số hộ"
+
+
+def test_passing_class_between_50_and_70(frozen_today, tree, people, rosters):
+    for day in (10, 23):
+        report(people.admin, rosters.coc_leu, datetime.date(2026, 11, day), people=6)
+    score = scores_by_name("2026-11")["Tổ CNS Cốc Lếu"]
+    # regularity 2/5 (40), reach 12/320*100 = 3.75 of 5 = 0.75 (30), capacity (0 trained + 2 phones)/4 (10)
+    assert score.score == round(100 * (0.4 * 40 + 0.75 * 30 + 0.5 * 10) / 80) == 54
+    assert score.klass == scoring.PASSING
+
+
+def test_province_weights_change_the_score(frozen_today, tree, people, rosters):
+    from tocns.evaluation.models import ScoreWeights
+
+    report(people.admin, rosters.coc_leu, datetime.date(2026, 11, 23), people=40)
+    before = scores_by_name("2026-11")["Tổ CNS Cốc Lếu"].score
+    ScoreWeights.objects.create(unit=tree.lao_cai, regularity=0, reach=100, targets=0, capacity=0, citizen=0)
+    weights = scoring.weights_for(tree.coc_leu)
+    assert weights["reach"] == 100
+    period = scoring.Period.parse("2026-11", today=TODAY)
+    after = {s.team.name: s for s in scoring.score_teams(Team.objects.all(), period, weights, today=TODAY)}
+    assert after["Tổ CNS Cốc Lếu"].score == 100 != before

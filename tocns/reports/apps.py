@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "tocns.reports"
+    label = "reports"
+    verbose_name = "Số liệu và báo cáo"

@@ -1,0 +1,103 @@
+"""Running totals kept in the same transaction as every activity report, so dashboards read a few
+hundred rows instead of millions and still count a report made a second ago. Two grains:
+
+* per team and month (effectiveness, a commune's teams and villages);
+* per commune and month (``area_path``: the path cut after the commune, or the province's own path for
+  teams attached to a province), which province and national dashboards sum.
+
+`rebuild_totals` recomputes everything from the raw reports; tests compare the two."""
+
+from django.db import models
+
+
+class TeamMonth(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # first day of the month
+    unit_path = models.CharField(max_length=255)
+    area_path = models.CharField(max_length=255)
+    reports = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "month"], name="team_month_once")]
+        indexes = [models.Index(fields=["area_path", "month"]), models.Index(fields=["unit_path", "month"])]
+
+    def __str__(self):
+        return f"{self.team_id} {self.month:%m/%Y}: {self.reports}"
+
+
+class TeamMonthOutcome(models.Model):
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    area_path = models.CharField(max_length=255)
+    guided = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "month", "service"], name="team_month_service_once")
+        ]
+        indexes = [models.Index(fields=["unit_path", "month"])]
+
+    def __str__(self):
+        return f"{self.team_id} {self.month:%m/%Y} {self.service_id}: {self.completed}/{self.guided}"
+
+
+class AreaMonth(models.Model):
+    area_path = models.CharField(max_length=255)
+    month = models.DateField()
+    reports = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area_path", "month"], name="area_month_once")]
+
+    def __str__(self):
+        return f"{self.area_path} {self.month:%m/%Y}: {self.reports}"
+
+
+class AreaMonthOutcome(models.Model):
+    area_path = models.CharField(max_length=255)
+    month = models.DateField()
+    service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
+    guided = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area_path", "month", "service"], name="area_month_service_once")
+        ]
+
+    def __str__(self):
+        return f"{self.area_path} {self.month:%m/%Y} {self.service_id}: {self.completed}/{self.guided}"
+
+
+class TeamWeek(models.Model):
+    """Reports per team and week (Monday), for regularity: weeks with at least one report."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    area_path = models.CharField(max_length=255)
+    reports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "week"], name="team_week_once")]
+        indexes = [models.Index(fields=["area_path", "week"])]
+
+    def __str__(self):
+        return f"{self.team_id} {self.week:%d/%m/%Y}: {self.reports}"
+
+
+class TeamLastReport(models.Model):
+    """The date of a team's latest report, for "no report since …" without scanning its history."""
+
+    team = models.OneToOneField("teams.Team", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    area_path = models.CharField(max_length=255, db_index=True)
+    last_date = models.DateField()
+
+    def __str__(self):
+        return f"{self.team_id}: {self.last_date:%d/%m/%Y}"

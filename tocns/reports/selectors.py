@@ -1,0 +1,201 @@
+"""Dashboards: every figure read from the running totals (reports.models) and the roster, so a report
+made a second ago counts and a province's numbers are the sum of its communes'."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from tocns.activities.models import DigitalService
+from tocns.evaluation import scoring
+from tocns.teams import selectors as team_selectors
+from tocns.units.models import Unit
+
+from .models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
+
+
+@dataclass
+class ServiceFigure:
+    service: DigitalService
+    guided: int
+    completed: int
+    target: int | None = None
+
+    @property
+    def share_of_target(self) -> float | None:
+        return self.completed / self.target if self.target else None
+
+
+@dataclass
+class ChildRow:
+    unit: Unit | None
+    label: str
+    reports: int = 0
+    people: int = 0
+    completed: int = 0
+    teams: int = 0
+    effective: int = 0
+    paper: int = 0
+    villages: int = 0
+    villages_with_team: int = 0
+
+    @property
+    def effective_share(self) -> float:
+        return self.effective / self.teams if self.teams else 0.0
+
+
+@dataclass
+class Dashboard:
+    unit: Unit | None
+    period: scoring.Period
+    coverage: object
+    months: list[tuple[datetime.date, int]]
+    services: list[ServiceFigure]
+    reports: int
+    people: int
+    classes: list[tuple[str, str, int]]
+    children: list[ChildRow] = field(default_factory=list)
+    follow_up: list = field(default_factory=list)
+
+    @property
+    def completed(self) -> int:
+        return sum(s.completed for s in self.services)
+
+
+def _uses_area_totals(unit: Unit | None) -> bool:
+    """Province, commune and the whole country read the per-commune totals; a village its teams'."""
+    return unit is None or unit.path.count("/") <= 3
+
+
+def _scope(unit: Unit | None, model) -> dict:
+    if unit is None:
+        return {}
+    if model in (AreaMonth, AreaMonthOutcome):
+        return {"area_path__startswith": unit.path}
+    return {"unit_path__startswith": unit.path}
+
+
+def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None) -> Dashboard:
+    """The dashboard of a unit (None: the whole country) for a period. ``teams``: the active teams the
+    viewer may see under the unit (scoped by accounts.selectors)."""
+    month_model, outcome_model = (
+        (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
+    )
+    in_period = {"month__gte": period.start, "month__lte": period.end}
+    monthly = dict(
+        month_model.objects.filter(**_scope(unit, month_model), **in_period)
+        .values("month")
+        .annotate(n=Sum("reports"))
+        .values_list("month", "n")
+    )
+    people = (
+        month_model.objects.filter(**_scope(unit, month_model), **in_period).aggregate(p=Sum("people"))["p"]
+        or 0
+    )
+    sums = {
+        row["service_id"]: row
+        for row in outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
+        .values("service_id")
+        .annotate(g=Sum("guided"), c=Sum("completed"))
+    }
+    targets = targets or {}
+    services = [
+        ServiceFigure(
+            s, sums.get(s.pk, {}).get("g") or 0, sums.get(s.pk, {}).get("c") or 0, targets.get(s.pk)
+        )
+        for s in DigitalService.objects.all()
+        if s.pk in sums or s.pk in targets or s.retired_on is None
+    ]
+    path = unit.path if unit is not None else "/"
+    scores = scoring.score_teams(
+        teams, period, scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS), path=path
+    )
+    coverage = team_selectors.coverage_of(unit) if unit is not None else None
+    dashboard = Dashboard(
+        unit=unit,
+        period=period,
+        coverage=coverage,
+        months=[(m, monthly.get(m, 0) or 0) for m in period.months()],
+        services=services,
+        reports=sum(monthly.values()),
+        people=people,
+        classes=scoring.class_counts(scores),
+        follow_up=sorted(
+            (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
+            key=lambda s: (s.klass != scoring.PAPER, s.last_report or datetime.date.min, s.score),
+        ),
+    )
+    dashboard.children = _children(unit, period, scores)
+    return dashboard
+
+
+def _children(unit: Unit | None, period: scoring.Period, scores) -> list[ChildRow]:
+    """Child units ranked by people who completed a service, with the teams attached to the unit itself
+    as a row of their own, so the rows add up to the unit's figures."""
+    children = list(
+        (Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True))
+        .current()
+        .order_by("name")
+    )
+    if not children:
+        return []
+    base = unit.path if unit else "/"
+    depth = base.count("/") - 1  # segments in the unit's own path
+
+    def child_path(path: str) -> str | None:
+        parts = path.strip("/").split("/")
+        if len(parts) <= depth:
+            return None  # attached to the unit itself
+        return "/" + "/".join(parts[: depth + 1]) + "/"
+
+    rows = {c.path: ChildRow(unit=c, label=c.name) for c in children}
+    own = ChildRow(unit=None, label="")
+    # A province's children are communes: the per-commune totals. A commune's are villages: its teams'.
+    by_area = unit is None or unit.path.count("/") <= 2
+    month_model, outcome_model = (AreaMonth, AreaMonthOutcome) if by_area else (TeamMonth, TeamMonthOutcome)
+    key = "area_path" if month_model is AreaMonth else "unit_path"
+    in_period = {"month__gte": period.start, "month__lte": period.end}
+    for row in (
+        month_model.objects.filter(**_scope(unit, month_model), **in_period)
+        .values(key)
+        .annotate(r=Sum("reports"), p=Sum("people"))
+    ):
+        target = rows.get(child_path(row[key]) or "", own)
+        target.reports += row["r"] or 0
+        target.people += row["p"] or 0
+    for row in (
+        outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
+        .values(key)
+        .annotate(c=Sum("completed"))
+    ):
+        rows.get(child_path(row[key]) or "", own).completed += row["c"] or 0
+    for score in scores:
+        target = rows.get(child_path(score.team.unit.path) or "", own)
+        target.teams += 1
+        target.effective += score.klass == scoring.EFFECTIVE
+        target.paper += score.klass == scoring.PAPER
+    if unit is not None:
+        coverage = team_selectors.coverage_by_child(unit, children)
+        for child in children:
+            figures = coverage.get(child.pk)
+            if figures:
+                rows[child.path].villages = figures.villages
+                rows[child.path].villages_with_team = figures.villages_with_team
+    ranked = sorted(rows.values(), key=lambda r: (-r.completed, -r.reports, r.label))
+    if own.reports or own.teams or own.completed:
+        from django.utils.translation import gettext as _
+
+        own.label = _("Tổ trực thuộc %(name)s") % {"name": unit.name} if unit else _("Tổ cấp trung ương")
+        ranked.append(own)
+    return ranked
+
+
+def targets_for(unit: Unit | None, period: scoring.Period) -> dict:
+    """{service id: target} for the unit and period, from the annual plans (none until a plan sets them)."""
+    from django.apps import apps
+
+    if unit is None or not apps.is_installed("tocns.plans"):
+        return {}
+    from tocns.plans.selectors import service_targets
+
+    return service_targets(unit, period)

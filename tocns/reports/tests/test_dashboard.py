@@ -1,0 +1,110 @@
+import uuid
+
+from django.utils import timezone
+
+from tocns.activities.services import OutcomeInput, ReportInput, file_report
+from tocns.teams.services import create_team
+
+
+def report(actor, team, **outcomes):
+    file_report(
+        actor=actor,
+        report_id=uuid.uuid4(),
+        data=ReportInput(
+            team=team.pk,
+            date=timezone.localdate(),
+            outcomes=[OutcomeInput(code, g, c) for code, (g, c) in outcomes.items()],
+        ),
+    )
+
+
+def figures(board):
+    return {s.service.code: (s.guided, s.completed) for s in board.services if s.guided or s.completed}
+
+
+def test_a_report_made_now_counts_now_on_every_level(client_for, tree, people, rosters):
+    client = client_for("province_officer")
+    before = client.get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
+    report(people.team_leader, rosters.coc_leu, vneid=(5, 4))
+    for code in (tree.lao_cai.code, tree.phuong_lao_cai.code, tree.coc_leu.code):
+        board = client.get(f"/don-vi/{code}/so-lieu/").context["board"]
+        assert figures(board) == {"vneid": (5, 4)}, code
+        assert board.reports == before.reports + 1
+    assert figures(client_for("admin").get("/so-lieu/").context["board"]) == {"vneid": (5, 4)}
+
+
+def test_province_equals_the_sum_of_its_communes_and_teams_at_province_level(
+    client_for, tree, people, rosters
+):
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    province_team = create_team(actor=None, unit=tree.lao_cai, name="Tổ CNS cấp tỉnh")
+    report(people.admin, rosters.coc_leu, vneid=(5, 4), cashless=(2, 2))
+    report(people.admin, kim_tan, vneid=(3, 1))
+    report(people.admin, na_lang, vssid=(6, 6))
+    report(people.admin, province_team, vneid=(1, 1))
+    client = client_for("province_officer")
+    province = client.get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
+    assert province.completed == 14 and province.reports == 4
+    rows = province.children
+    assert sum(r.completed for r in rows) == province.completed
+    assert sum(r.reports for r in rows) == province.reports
+    assert sum(r.teams for r in rows) == sum(n for _k, _l, n in province.classes)
+    by_label = {r.label: r for r in rows}
+    assert by_label["Tổ trực thuộc Lào Cai"].completed == 1
+    # Ranked by completions: Phường Lào Cai (7) before Xã Mường Khương (6).
+    assert [r.label for r in rows[:2]] == [tree.phuong_lao_cai.name, tree.muong_khuong.name]
+    commune = client.get(f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/").context["board"]
+    assert commune.completed == 7
+    assert {r.label: r.completed for r in commune.children} == {tree.coc_leu.name: 6, tree.kim_tan.name: 1}
+
+
+def test_dashboard_scope_and_period(client_for, tree, rosters):
+    assert client_for("outsider").get(f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/").status_code == 404
+    assert client_for("team_member").get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").status_code == 404
+    page = client_for("commune_officer").get(
+        f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/", {"ky": "2026-Q5"}
+    )
+    assert page.status_code == 200 and "Kỳ không hợp lệ" in page.content.decode()
+    # Anyone but the admin starts at their own units.
+    home = client_for("commune_officer").get("/so-lieu/")
+    assert home.status_code == 302 and home["Location"].endswith(
+        f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/"
+    )
+
+
+def test_follow_up_lists_paper_teams_with_reasons(client_for, tree, rosters):
+    page = client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/can-theo-doi/")
+    rows = page.context["rows"]
+    assert [s.team.name for s in rows] == ["Tổ CNS Cốc Lếu"]
+    assert "chưa từng báo cáo" in page.content.decode()
+
+
+def test_province_dashboard_needs_no_query_per_commune(
+    client_for, tree, people, rosters, django_assert_max_num_queries
+):
+    from tocns.conftest import make_unit
+
+    for i in range(8):
+        commune = make_unit(f"0299{i}", f"Xã Thử {i}", "commune", tree.lao_cai)
+        village = make_unit(f"0299{i}-001", f"Thôn {i}", "village", commune)
+        report(people.admin, create_team(actor=None, unit=village, name=f"Tổ {i}"), vneid=(1, 1))
+    client = client_for("province_officer")
+    with django_assert_max_num_queries(40):
+        page = client.get(f"/don-vi/{tree.lao_cai.code}/so-lieu/")
+    assert len(page.context["board"].children) >= 10
+
+
+def test_weights_page_for_province_officers_only(client_for, tree):
+    assert client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/trong-so/").status_code == 200
+    assert (
+        client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/trong-so/").status_code == 403
+    )
+    response = client_for("province_officer").post(
+        f"/don-vi/{tree.lao_cai.code}/trong-so/",
+        {"regularity": 50, "reach": 50, "targets": 0, "capacity": 0, "citizen": 0},
+    )
+    assert response.status_code == 302
+    from tocns.evaluation.models import ScoreWeights
+
+    assert ScoreWeights.objects.get(unit=tree.lao_cai).regularity == 50

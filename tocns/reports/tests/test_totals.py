@@ -1,0 +1,98 @@
+import datetime
+import uuid
+
+from django.utils import timezone
+
+from tocns.activities.models import Activity
+from tocns.activities.selectors import with_details
+from tocns.activities.services import OutcomeInput, ReportInput, edit_report, file_report
+from tocns.reports import totals
+from tocns.reports.models import (
+    AreaMonth,
+    AreaMonthOutcome,
+    TeamLastReport,
+    TeamMonth,
+    TeamMonthOutcome,
+    TeamWeek,
+)
+
+
+def snapshot():
+    """Every total row with something in it (an edit may leave a row at zero; a rebuild never makes one)."""
+
+    def nonzero(rows):
+        return [
+            row for row in rows if any(isinstance(v, int) and v for v in row[-3:] if not isinstance(v, bool))
+        ]
+
+    raw = {
+        "team": sorted(TeamMonth.objects.values_list("team_id", "month", "reports", "people", "households")),
+        "team_outcomes": sorted(
+            TeamMonthOutcome.objects.values_list("team_id", "month", "service__code", "guided", "completed")
+        ),
+        "area": sorted(
+            AreaMonth.objects.values_list("area_path", "month", "reports", "people", "households")
+        ),
+        "area_outcomes": sorted(
+            AreaMonthOutcome.objects.values_list("area_path", "month", "service__code", "guided", "completed")
+        ),
+    }
+    raw["weeks"] = sorted(TeamWeek.objects.values_list("team_id", "week", "area_path", "reports"))
+    raw["last"] = sorted(TeamLastReport.objects.values_list("team_id", "last_date"))
+    return {name: nonzero(rows) if name not in ("last",) else rows for name, rows in raw.items()}
+
+
+def test_running_totals_equal_a_rebuild_from_raw_reports(rosters, people):
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=10)
+    reports = []
+    for team, day, outcomes, people_reached in [
+        (rosters.coc_leu, today, [("vneid", 5, 4)], 6),
+        (rosters.coc_leu, today, [("vneid", 2, 2), ("cashless", 3, 1)], 0),
+        (rosters.coc_leu, last_month, [("vssid", 7, 7)], 9),
+        (rosters.lung_cu, today, [("vneid", 1, 0)], 0),
+    ]:
+        activity, _created = file_report(
+            actor=people.admin,
+            report_id=uuid.uuid4(),
+            data=ReportInput(
+                team=team.pk,
+                date=day,
+                people_reached=people_reached,
+                households_reached=2,
+                outcomes=[OutcomeInput(*o) for o in outcomes],
+            ),
+        )
+        reports.append(activity)
+    # The admin files the first report again (no change) and edits the second: another service, another month.
+    file_report(
+        actor=people.admin, report_id=reports[0].pk, data=ReportInput(team=rosters.coc_leu.pk, date=today)
+    )
+    edited = with_details(Activity.objects.filter(pk=reports[1].pk)).get()
+    edited.created_by = people.admin
+    edit_report(
+        actor=people.admin,
+        activity=edited,
+        data=ReportInput(team=rosters.coc_leu.pk, date=last_month, outcomes=[OutcomeInput("cashless", 4, 4)]),
+    )
+    running = snapshot()
+    totals.rebuild()
+    assert snapshot() == running
+    area = totals.area_of(rosters.coc_leu.unit.path)
+    this_month = AreaMonthOutcome.objects.get(
+        area_path=area, month=today.replace(day=1), service__code="vneid"
+    )
+    assert (this_month.guided, this_month.completed) == (5, 4)
+    previous = dict(
+        AreaMonthOutcome.objects.filter(area_path=area, month=last_month.replace(day=1)).values_list(
+            "service__code", "completed"
+        )
+    )
+    assert previous == {"vssid": 7, "cashless": 4}
+    assert TeamLastReport.objects.get(team=rosters.coc_leu).last_date == today
+
+
+def test_area_of_cuts_after_the_commune():
+    assert totals.area_of("/15/02647/02647-001/") == "/15/02647/"
+    assert totals.area_of("/15/02647/") == "/15/02647/"
+    assert totals.area_of("/15/") == "/15/"

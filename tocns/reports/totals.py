@@ -1,0 +1,196 @@
+"""Keeping the running totals in step with the reports (see models). Called inside the report's own
+transaction by activities.services, with +1 when a report is stored and -1/+1 around an edit."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+
+from .models import AreaMonth, AreaMonthOutcome, TeamLastReport, TeamMonth, TeamMonthOutcome, TeamWeek
+
+
+def area_of(path: str) -> str:
+    """The commune a unit path belongs to ("/15/02647/02647-001/" -> "/15/02647/"); a province's own path."""
+    parts = path.strip("/").split("/")
+    return "/" + "/".join(parts[:2]) + "/"
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _last_report(team_id: int, area: str, day: datetime.date, sign: int) -> None:
+    if sign > 0:
+        updated = TeamLastReport.objects.filter(team_id=team_id, last_date__lt=day).update(last_date=day)
+        if not updated:
+            TeamLastReport.objects.get_or_create(
+                team_id=team_id, defaults={"area_path": area, "last_date": day}
+            )
+        return
+    from tocns.activities.models import Activity
+
+    # Taking a report away: the latest of the others (the report itself is still stored at this point).
+    remaining = (
+        Activity.objects.filter(team_id=team_id)
+        .exclude(date=day)
+        .order_by("-date")
+        .values_list("date", flat=True)
+    )
+    same_day = Activity.objects.filter(team_id=team_id, date=day).count()
+    latest = day if same_day > 1 else remaining.first()
+    if latest is None:
+        TeamLastReport.objects.filter(team_id=team_id).delete()
+    else:
+        TeamLastReport.objects.update_or_create(
+            team_id=team_id, defaults={"area_path": area, "last_date": latest}
+        )
+
+
+def _bump(model, keys: dict, **deltas) -> None:
+    # UPDATE first: the common case is a row that exists, and F() makes concurrent reports add up.
+    changed = model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
+    if not changed:
+        with transaction.atomic():  # a savepoint: a concurrent insert of the same row loses, then updates
+            try:
+                model.objects.create(**keys, **{k: max(v, 0) for k, v in deltas.items()})
+            except IntegrityError:
+                model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
+
+
+def apply(activity, sign: int) -> None:
+    """Add (sign=+1) or take away (sign=-1) one report and its outcomes."""
+    month, area = month_of(activity.date), area_of(activity.unit_path)
+    counts = {
+        "reports": sign,
+        "people": sign * activity.people_reached,
+        "households": sign * activity.households_reached,
+    }
+    _bump(
+        TeamMonth,
+        {"team_id": activity.team_id, "month": month, "unit_path": activity.unit_path, "area_path": area},
+        **counts,
+    )
+    _bump(AreaMonth, {"area_path": area, "month": month}, **counts)
+    _bump(
+        TeamWeek,
+        {"team_id": activity.team_id, "week": week_of(activity.date), "area_path": area},
+        reports=sign,
+    )
+    _last_report(activity.team_id, area, activity.date, sign)
+    from tocns.activities.models import Outcome
+
+    # Read from the database, not a prefetched list: an edit has just replaced the outcomes.
+    for outcome in Outcome.objects.filter(activity_id=activity.pk):
+        deltas = {"guided": sign * outcome.guided, "completed": sign * outcome.completed}
+        _bump(
+            TeamMonthOutcome,
+            {
+                "team_id": activity.team_id,
+                "month": month,
+                "service_id": outcome.service_id,
+                "unit_path": activity.unit_path,
+                "area_path": area,
+            },
+            **deltas,
+        )
+        _bump(
+            AreaMonthOutcome, {"area_path": area, "month": month, "service_id": outcome.service_id}, **deltas
+        )
+
+
+@transaction.atomic
+def rebuild() -> dict:
+    """Recompute every total from the raw reports (after a bulk load, or to check the running ones)."""
+    from django.db.models.functions import TruncMonth
+
+    from tocns.activities.models import Activity, Outcome
+
+    for model in (TeamMonth, TeamMonthOutcome, AreaMonth, AreaMonthOutcome, TeamWeek, TeamLastReport):
+        model.objects.all().delete()
+    team_rows = (
+        Activity.objects.annotate(m=TruncMonth("date"))
+        .values("team_id", "unit_path", "m")
+        .annotate(n=Count("pk"), p=Sum("people_reached"), h=Sum("households_reached"))
+    )
+    team_months = [
+        TeamMonth(
+            team_id=r["team_id"],
+            month=_day(r["m"]),
+            unit_path=r["unit_path"],
+            area_path=area_of(r["unit_path"]),
+            reports=r["n"],
+            people=r["p"] or 0,
+            households=r["h"] or 0,
+        )
+        for r in team_rows
+    ]
+    TeamMonth.objects.bulk_create(team_months, batch_size=5000)
+    outcome_rows = (
+        Outcome.objects.annotate(m=TruncMonth("activity__date"))
+        .values("activity__team_id", "activity__unit_path", "m", "service_id")
+        .annotate(g=Sum("guided"), c=Sum("completed"))
+    )
+    team_outcomes = [
+        TeamMonthOutcome(
+            team_id=r["activity__team_id"],
+            month=_day(r["m"]),
+            service_id=r["service_id"],
+            unit_path=r["activity__unit_path"],
+            area_path=area_of(r["activity__unit_path"]),
+            guided=r["g"] or 0,
+            completed=r["c"] or 0,
+        )
+        for r in outcome_rows
+    ]
+    TeamMonthOutcome.objects.bulk_create(team_outcomes, batch_size=5000)
+    areas: dict = {}
+    for row in team_months:
+        entry = areas.setdefault((row.area_path, row.month), [0, 0, 0])
+        entry[0] += row.reports
+        entry[1] += row.people
+        entry[2] += row.households
+    AreaMonth.objects.bulk_create(
+        [
+            AreaMonth(area_path=a, month=m, reports=r, people=p, households=h)
+            for (a, m), (r, p, h) in areas.items()
+        ],
+        batch_size=5000,
+    )
+    area_outcomes: dict = {}
+    for row in team_outcomes:
+        entry = area_outcomes.setdefault((row.area_path, row.month, row.service_id), [0, 0])
+        entry[0] += row.guided
+        entry[1] += row.completed
+    AreaMonthOutcome.objects.bulk_create(
+        [
+            AreaMonthOutcome(area_path=a, month=m, service_id=s, guided=g, completed=c)
+            for (a, m, s), (g, c) in area_outcomes.items()
+        ],
+        batch_size=5000,
+    )
+    weeks: dict = {}
+    last: dict = {}
+    for team_id, unit_path, day in Activity.objects.values_list("team_id", "unit_path", "date").iterator(
+        chunk_size=20000
+    ):
+        key = (team_id, week_of(day))
+        entry = weeks.setdefault(key, [area_of(unit_path), 0])
+        entry[1] += 1
+        if team_id not in last or day > last[team_id][1]:
+            last[team_id] = (area_of(unit_path), day)
+    TeamWeek.objects.bulk_create(
+        [TeamWeek(team_id=t, week=w, area_path=a, reports=n) for (t, w), (a, n) in weeks.items()],
+        batch_size=5000,
+    )
+    TeamLastReport.objects.bulk_create(
+        [TeamLastReport(team_id=t, area_path=a, last_date=d) for t, (a, d) in last.items()], batch_size=5000
+    )
+    return {"team_months": len(team_months), "team_outcomes": len(team_outcomes), "areas": len(areas)}
+
+
+def _day(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value

@@ -1,0 +1,103 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tocns.accounts import selectors as access
+from tocns.evaluation import scoring
+from tocns.evaluation.forms import WeightsForm
+from tocns.evaluation.models import ScoreWeights
+
+from . import charts, selectors
+
+
+def _period(request):
+    try:
+        return scoring.Period.parse(request.GET.get("ky")), None
+    except ValueError as error:
+        return scoring.Period.parse(None), str(error)
+
+
+def _render_dashboard(request, unit):
+    period, period_error = _period(request)
+    teams = access.teams_for(request.user)
+    if unit is not None:
+        teams = teams.filter(unit__path__startswith=unit.path)
+    board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))
+    top_service = max((s.completed for s in board.services), default=0) or 1
+    context = {
+        "unit": unit,
+        "board": board,
+        "period_error": period_error,
+        "month_chart": charts.column_chart([(f"{m:%m}", n) for m, n in board.months]),
+        "service_rows": [
+            (
+                s,
+                charts.share(s.completed, top_service),
+                charts.share(s.completed, s.target) if s.target else None,
+            )
+            for s in board.services
+        ],
+        "class_total": sum(n for _k, _l, n in board.classes),
+        "follow_up": board.follow_up[:10],
+        "periods": _period_choices(period),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _period_choices(period):
+    year = period.start.year
+    return [str(year), f"{year}-Q1", f"{year}-Q2", f"{year}-Q3", f"{year}-Q4", str(year - 1)]
+
+
+@login_required
+def national(request):
+    """The whole country for the system admin; anyone else starts at the units they look after."""
+    if not access.is_admin(request.user):
+        first = access.root_units_for(request.user).order_by("path").first()
+        if first is None:
+            raise PermissionDenied
+        return redirect("reports:dashboard", code=first.code)
+    return _render_dashboard(request, None)
+
+
+@login_required
+def dashboard(request, code: str):
+    unit, _can_edit = access.unit_for(request.user, code)
+    return _render_dashboard(request, unit)
+
+
+@login_required
+def follow_up(request, code: str):
+    """Teams to call: those only on paper first, then the weak ones, each with the reasons."""
+    unit, _can_edit = access.unit_for(request.user, code)
+    period, period_error = _period(request)
+    teams = access.teams_for(request.user).filter(unit__path__startswith=unit.path)
+    scores = scoring.score_teams(teams, period, scoring.weights_for(unit), path=unit.path)
+    rows = sorted(
+        (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
+        key=lambda s: (s.klass != scoring.PAPER, s.last_report is not None, s.last_report, s.score),
+    )
+    context = {
+        "unit": unit,
+        "period": period,
+        "period_error": period_error,
+        "rows": rows,
+        "all_scores": len(scores),
+    }
+    return render(request, "reports/follow_up.html", context)
+
+
+@login_required
+def weights(request, code: str):
+    unit, can_edit = access.unit_for(request.user, code)
+    if not can_edit or unit.parent_id is not None or not access.can_edit_catalogue(request.user):
+        raise PermissionDenied  # a province's officers set its weights
+    row = ScoreWeights.objects.filter(unit=unit).first() or ScoreWeights(unit=unit)
+    form = WeightsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu trọng số đánh giá."))
+        return redirect("reports:dashboard", code=code)
+    return render(request, "reports/weights.html", {"unit": unit, "form": form})
