@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tocns.handbook",
     "tocns.training",
     "tocns.reports",
+    "tocns.plans",
     "tocns.evaluation",
     "ninja",  # serves the interactive API docs' own static files
 ]

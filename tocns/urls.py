@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("tocns.activities.urls")),
     path("", include("tocns.handbook.urls")),
     path("", include("tocns.training.urls")),
+    path("", include("tocns.plans.urls")),
     path("", include("tocns.reports.urls")),
     path("don-vi/", include("tocns.units.urls")),
     path("nhat-ky/", include("tocns.audit.urls")),

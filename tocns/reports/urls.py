@@ -8,4 +8,5 @@ urlpatterns = [
     path("don-vi/<str:code>/so-lieu/", views.dashboard, name="dashboard"),
     path("don-vi/<str:code>/can-theo-doi/", views.follow_up, name="follow_up"),
     path("don-vi/<str:code>/trong-so/", views.weights, name="weights"),
+    path("don-vi/<str:code>/bao-cao.<str:fmt>", views.export, name="export"),
 ]

@@ -42,6 +42,7 @@ def _render_dashboard(request, unit):
         "class_total": sum(n for _k, _l, n in board.classes),
         "follow_up": board.follow_up[:10],
         "periods": _period_choices(period),
+        "export_ready": unit is not None,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -101,3 +102,26 @@ def weights(request, code: str):
         messages.success(request, _("Đã lưu trọng số đánh giá."))
         return redirect("reports:dashboard", code=code)
     return render(request, "reports/weights.html", {"unit": unit, "form": form})
+
+
+@login_required
+def export(request, code: str, fmt: str):
+    """The dashboard as an .xlsx or a .docx report, with the figures the signed-in user sees on it."""
+    # Imported here so that this view stays one self-contained block at the end of the module.
+    from django.http import Http404, HttpResponse, HttpResponseBadRequest
+
+    from . import export as official
+
+    unit, _can_edit = access.unit_for(request.user, code)
+    if fmt not in official.CONTENT_TYPES:
+        raise Http404
+    try:
+        period = scoring.Period.parse(request.GET.get("ky"))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    teams = access.teams_for(request.user).filter(unit__path__startswith=unit.path)
+    board = official.build_dashboard(unit, period, teams)
+    response = HttpResponse(official.render(board, fmt), content_type=official.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{official.filename(board, fmt)}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -224,6 +224,11 @@ WALK = [
         expect(302, **IN_SCOPE_200),
     ),
     (
+        "reports:export",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/bao-cao.xlsx",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
         "reports:follow_up",
         lambda t: f"/don-vi/{t.phuong_lao_cai.code}/can-theo-doi/",
         expect(302, **COMMUNE_IN_SCOPE),
@@ -232,6 +237,30 @@ WALK = [
         "reports:weights",
         lambda t: f"/don-vi/{t.lao_cai.code}/trong-so/",
         expect(302, **({n: 404 for n in ROLE_NAMES} | {"admin": 200, "province_officer": 200})),
+    ),
+    ("plans:index", lambda t: "/ke-hoach/", expect(302, **ALL_SIGNED_IN_200)),
+    ("plans:unit_plans", lambda t: f"/don-vi/{t.phuong_lao_cai.code}/ke-hoach/", expect(302, **IN_SCOPE_200)),
+    (
+        "plans:create",
+        lambda t: f"/ke-hoach/moi/?don-vi={t.phuong_lao_cai.code}",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    ("plans:detail", lambda t: f"/ke-hoach/{t.plan.pk}/", expect(302, **IN_SCOPE_200)),
+    # The province's plan: its officers and the commune it gives a share to; not the village's team.
+    ("plans:detail", lambda t: f"/ke-hoach/{t.province_plan.pk}/", expect(302, **COMMUNE_IN_SCOPE)),
+    ("plans:status", lambda t: f"/ke-hoach/{t.plan.pk}/trang-thai/", expect(302, **POST_ONLY)),
+    ("plans:target_add", lambda t: f"/ke-hoach/{t.plan.pk}/chi-tieu/moi/", expect(302, **TEAM_MANAGERS)),
+    (
+        "plans:share_edit",
+        lambda t: f"/ke-hoach/{t.plan.pk}/phan-giao/{t.plan_share.pk}/",
+        expect(302, **TEAM_MANAGERS),
+    ),
+    ("plans:cascade", lambda t: f"/ke-hoach/{t.plan.pk}/giao-xuong/", expect(302, **POST_ONLY)),
+    ("plans:task_add", lambda t: f"/ke-hoach/{t.plan.pk}/nhiem-vu/moi/", expect(302, **TEAM_MANAGERS)),
+    (
+        "plans:task_done",
+        lambda t: f"/ke-hoach/{t.plan.pk}/nhiem-vu/{t.plan_task.pk}/xong/",
+        expect(302, **POST_ONLY),
     ),
 ]
 
@@ -280,6 +309,35 @@ class Places:
         self.photo = add_photo(actor=people.team_member, activity=self.activity, upload=upload)
         self._handbook()
         self._training(tree, rosters, people)
+        self._plans(tree, rosters)
+
+    def _plans(self, tree, rosters):
+        import datetime
+
+        from tocns.activities.models import DigitalService
+        from tocns.plans.models import Indicator, PlanStatus
+        from tocns.plans.services import add_target, add_task, cascade_to_children, create_plan
+
+        self.province_plan = create_plan(
+            actor=None, unit=tree.lao_cai, year=2026, title="Kế hoạch 2026", status=PlanStatus.ACTIVE
+        )
+        add_target(
+            actor=None,
+            plan=self.province_plan,
+            indicator=Indicator.SERVICE_COMPLETED,
+            service=DigitalService.objects.get(code="vneid"),
+            value=1000,
+        )
+        cascade_to_children(actor=None, plan=self.province_plan)
+        self.plan = self.province_plan.children.get(unit=tree.phuong_lao_cai)
+        self.plan_share = self.plan.targets.get().shares.get(team=rosters.coc_leu)
+        self.plan_task = add_task(
+            actor=None,
+            plan=self.plan,
+            team=rosters.coc_leu,
+            title="Họp tổ",
+            deadline=datetime.date(2026, 12, 31),
+        )
 
     def _training(self, tree, rosters, people):
         import datetime

@@ -121,3 +121,29 @@ def test_province_weights_change_the_score(frozen_today, tree, people, rosters):
     period = scoring.Period.parse("2026-11", today=TODAY)
     after = {s.team.name: s for s in scoring.score_teams(Team.objects.all(), period, weights, today=TODAY)}
     assert after["Tổ CNS Cốc Lếu"].score == 100 != before
+
+
+def test_targets_handed_to_a_team_count_when_given(frozen_today, tree, people, rosters):
+    from tocns.activities.models import DigitalService
+    from tocns.plans.models import Indicator, PlanStatus
+    from tocns.plans.services import add_target, create_plan
+
+    plan = create_plan(actor=None, unit=tree.phuong_lao_cai, year=2026, title="KH 2026", status=PlanStatus.ACTIVE)
+    add_target(
+        actor=None,
+        plan=plan,
+        indicator=Indicator.SERVICE_COMPLETED,
+        service=DigitalService.objects.get(code="vneid"),
+        value=12,
+    )
+    # By 23/11, 327/365 of the year has gone: on pace needs 12 × 327/365 ≈ 10.8 → 11 activations.
+    file_report(
+        actor=people.admin,
+        report_id=uuid.uuid4(),
+        data=ReportInput(team=rosters.coc_leu.pk, date=TODAY, outcomes=[OutcomeInput("vneid", 12, 11)]),
+    )
+    score = scores_by_name("2026")["Tổ CNS Cốc Lếu"]
+    targets = next(p for p in score.parts if p.name == "targets")
+    assert targets.value == 1.0 and targets.reason == "đạt 1/1 chỉ tiêu được giao (theo tiến độ năm)"
+    # A team with no share is not marked down for it.
+    assert next(p for p in scores_by_name("2026")["Tổ CNS Lũng Cú"].parts if p.name == "targets").value is None

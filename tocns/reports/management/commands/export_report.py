@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tocns.evaluation.scoring import Period
+from tocns.reports import export
+from tocns.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Xuất báo cáo kết quả hoạt động của một đơn vị (Excel .xlsx hoặc Word .docx), cùng số liệu với "
+        "trang số liệu, tính cả mọi tổ của đơn vị."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", required=True, help="Mã đơn vị, ví dụ 15 hoặc 02953")
+        parser.add_argument("--period", default="", help="Kỳ: 2026-10, 2026-Q3 hoặc 2026 (mặc định: năm nay)")
+        parser.add_argument(
+            "--format", default="", help="xlsx hoặc docx (mặc định: theo đuôi tệp, hoặc xlsx)"
+        )
+        parser.add_argument("--output", default="", help="Đường dẫn tệp (mặc định: bao-cao-<mã>-<kỳ>.<đuôi>)")
+
+    def handle(self, *args, **options):
+        unit = Unit.objects.select_related("parent").filter(code=options["unit"].strip()).first()
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
+        try:
+            period = Period.parse(options["period"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        output = Path(options["output"]) if options["output"] else None
+        fmt = (options["format"] or (output.suffix.lstrip(".") if output else "") or "xlsx").lower()
+        if fmt not in export.CONTENT_TYPES:
+            raise CommandError(f"Định dạng “{fmt}” không hỗ trợ: dùng xlsx hoặc docx.")
+        board = export.build_dashboard(unit, period, export.system_teams(unit))
+        output = output or Path(export.filename(board, fmt))
+        try:
+            output.write_bytes(export.render(board, fmt))
+        except OSError as error:
+            raise CommandError(f"Không ghi được tệp {output}: {error.strerror}") from None
+        self.stdout.write(f"Đã ghi {output.resolve()}")
+        self.stdout.write(
+            f"{unit.name}, {period.label}: {export.vn_number(board.reports)} báo cáo, "
+            f"{export.vn_number(board.completed)} lượt hoàn thành, "
+            f"{export.vn_number(sum(n for _k, _l, n in board.classes))} tổ đang hoạt động."
+        )
