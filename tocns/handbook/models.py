@@ -96,3 +96,20 @@ class ArticleVersion(models.Model):
 
     def __str__(self):
         return f"{self.article} v{self.number}"
+
+
+class ArticleTerm(models.Model):
+    """One folded word of an article (title, summary, steps, services): the search index. Looking words up
+    here is an index seek; scanning every article's text with LIKE '%word%' is not, and at thousands of
+    articles that scan alone costs more than the whole search may."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=60)
+    in_title = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "term"], name="one_term_per_article")]
+        indexes = [models.Index(fields=["term", "article"])]
+
+    def __str__(self):
+        return self.term

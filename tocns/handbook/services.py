@@ -11,7 +11,7 @@ from tocns.activities.models import DigitalService
 from tocns.activities.photos import PhotoError, reencode
 from tocns.core.text import fold
 
-from .models import Article, ArticleStatus, ArticleVersion, Step
+from .models import Article, ArticleStatus, ArticleTerm, ArticleVersion, Step
 
 
 @dataclass
@@ -29,6 +29,22 @@ class ArticleInput:
 
 def search_text(article: Article, steps: list[str], service_names: list[str]) -> str:
     return fold(" ".join([article.title, article.summary, *steps, *service_names]))
+
+
+def terms_of(title_folded: str, text_folded: str) -> list[tuple[str, bool]]:
+    """(word, in title) for the search index, from the folded title and the folded full text."""
+    in_title = set(title_folded.split())
+    words = dict.fromkeys(w[:60] for w in text_folded.split() if w)
+    words.update(dict.fromkeys(w[:60] for w in in_title))
+    return [(w, w in in_title) for w in words]
+
+
+def index_terms(article: Article) -> None:
+    ArticleTerm.objects.filter(article=article).delete()
+    ArticleTerm.objects.bulk_create(
+        ArticleTerm(article=article, term=w, in_title=t)
+        for w, t in terms_of(article.title_folded, article.search_text)
+    )
 
 
 def _content(article: Article, steps: list[Step]) -> dict:
@@ -90,6 +106,7 @@ def save_article(
         step.save()
     for leftover in kept.values():
         leftover.delete()
+    index_terms(article)
     _snapshot(article, actor)
     return article
 
