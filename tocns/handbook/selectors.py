@@ -7,21 +7,44 @@ shorter titles.
 Callers pass the articles the user may read (accounts.selectors.articles_for), so search never widens
 what someone sees."""
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Length
 
 from tocns.core.text import search_words
 
 from .models import ArticleTerm
 
 
-def _terms(word: str, *, prefix: bool):
-    terms = ArticleTerm.objects.all()
-    if prefix:
-        # The last word may be unfinished ("kich hoa"): every term starting with it, as a range an index
-        # can seek (terms are folded to ASCII letters and digits, which sort before "~").
-        return terms.filter(term__gte=word, term__lt=word + "~")
-    return terms.filter(term=word)
+def _starting_with(prefix: str) -> Q:
+    """Terms starting with the (possibly unfinished) last word, as a range an index can seek: from the
+    prefix up to the next string ("hoa" → "hob"), which sorts right under any collation for the ASCII
+    letters and digits terms are folded to. Past "z" or "9" there is no such neighbour: LIKE then."""
+    if prefix[-1] in "z9":
+        return Q(term__startswith=prefix)
+    return Q(term__gte=prefix, term__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
+
+
+def _matching(words: list[str]):
+    """Ids of the articles holding every word, as one grouped pass over the words' index entries: each
+    entry is labelled with the query word it stands for, and an article matches when it has them all."""
+    *whole, last = words
+    whole = sorted(set(whole))
+    if last in whole:
+        terms = ArticleTerm.objects.filter(term__in=whole)
+        label = F("term")
+    else:
+        terms = ArticleTerm.objects.filter(Q(term__in=whole) | _starting_with(last))
+        label = Case(
+            When(term__in=whole, then=F("term")), default=Value("~" + last), output_field=CharField()
+        )
+    needed = len(whole) + (last not in whole)
+    return (
+        terms.annotate(word=label)
+        .values("article_id")
+        .annotate(found=Count("word", distinct=True))
+        .filter(found=needed)
+        .values("article_id")
+    )
 
 
 def search(articles, query: str):
@@ -30,18 +53,19 @@ def search(articles, query: str):
     words = search_words(query)[:8]
     if not words:
         return articles.order_by("kind", "title")
-    last = len(words) - 1
-    for position, word in enumerate(words):
-        articles = articles.filter(pk__in=_terms(word, prefix=position == last).values("article_id"))
-    title_hits = (
-        ArticleTerm.objects.filter(article=OuterRef("pk"), in_title=True, term__in=words)
-        .values("article")
-        .annotate(n=Count("pk"))
-        .values("n")
+    articles = articles.filter(pk__in=_matching(words))
+    # Ranking reads only the short folded title of the matches (a substring test per word is cheaper
+    # there than a lookup in the index per match and word).
+    title_hits = sum(
+        (
+            Case(When(title_folded__contains=w, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for w in words
+        ),
+        Value(0, output_field=IntegerField()),
     )
     phrase = " ".join(words)
     return articles.annotate(
-        title_hits=Coalesce(Subquery(title_hits, output_field=IntegerField()), 0),
+        title_hits=title_hits,
         phrase_in_title=Case(
             When(title_folded__contains=phrase, then=Value(1)), default=Value(0), output_field=IntegerField()
         ),

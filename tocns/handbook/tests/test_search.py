@@ -53,3 +53,12 @@ def test_more_title_words_rank_higher_then_shorter_titles(write_article, people)
         "Cuộc gọi giả danh",
         "Lừa đảo qua điện thoại",
     ]
+
+
+def test_the_last_word_may_be_unfinished(write_article, people):
+    write_article("kich-hoat", "Kích hoạt tài khoản định danh điện tử")
+    write_article("hoa", "Trồng hoa và bán trên mạng")
+    assert titles(people.team_member, "kich hoa") == ["Kích hoạt tài khoản định danh điện tử"]
+    assert titles(people.team_member, "tai kh") == ["Kích hoạt tài khoản định danh điện tử"]
+    # Whole words before the last one must match whole: "hoa" is not "hoạt".
+    assert titles(people.team_member, "hoa ban") == ["Trồng hoa và bán trên mạng"]
