@@ -7,7 +7,7 @@ shorter titles.
 Callers pass the articles the user may read (accounts.selectors.articles_for), so search never widens
 what someone sees."""
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 
 from tocns.core.text import search_words
@@ -24,27 +24,25 @@ def _starting_with(prefix: str) -> Q:
     return Q(term__gte=prefix, term__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def _matching(words: list[str]):
-    """Ids of the articles holding every word, as one grouped pass over the words' index entries: each
-    entry is labelled with the query word it stands for, and an article matches when it has them all."""
+def _matching(articles, words: list[str]):
+    """The articles holding every word. Whole words: one grouped pass over their index entries, an article
+    matching when it has an entry for each (a word is indexed once per article, so a plain count does).
+    The last word, which may be unfinished, is a range of terms checked on its own."""
     *whole, last = words
-    whole = sorted(set(whole))
-    if last in whole:
-        terms = ArticleTerm.objects.filter(term__in=whole)
-        label = F("term")
-    else:
-        terms = ArticleTerm.objects.filter(Q(term__in=whole) | _starting_with(last))
-        label = Case(
-            When(term__in=whole, then=F("term")), default=Value("~" + last), output_field=CharField()
+    whole = sorted(set(whole) | ({last} if last in whole else set()))
+    if whole:
+        articles = articles.filter(
+            pk__in=ArticleTerm.objects.filter(term__in=whole)
+            .values("article_id")
+            .annotate(found=Count("pk"))
+            .filter(found=len(whole))
+            .values("article_id")
         )
-    needed = len(whole) + (last not in whole)
-    return (
-        terms.annotate(word=label)
-        .values("article_id")
-        .annotate(found=Count("word", distinct=True))
-        .filter(found=needed)
-        .values("article_id")
-    )
+    if last not in whole:
+        articles = articles.filter(
+            pk__in=ArticleTerm.objects.filter(_starting_with(last)).values("article_id")
+        )
+    return articles
 
 
 def search(articles, query: str):
@@ -53,7 +51,7 @@ def search(articles, query: str):
     words = search_words(query)[:8]
     if not words:
         return articles.order_by("kind", "title")
-    articles = articles.filter(pk__in=_matching(words))
+    articles = _matching(articles, words)
     # Ranking reads only the short folded title of the matches (a substring test per word is cheaper
     # there than a lookup in the index per match and word).
     title_hits = sum(
