@@ -62,13 +62,20 @@ def search(articles, query: str):
         Value(0, output_field=IntegerField()),
     )
     phrase = " ".join(words)
-    return articles.annotate(
-        title_hits=title_hits,
-        phrase_in_title=Case(
-            When(title_folded__contains=phrase, then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-        title_length=Length("title"),
-    ).order_by("-phrase_in_title", "-title_hits", "title_length", "title")
+    # The folded full text is for matching only; a page of results never shows it.
+    return (
+        articles.defer("search_text")
+        .annotate(
+            title_hits=title_hits,
+            phrase_in_title=Case(
+                When(title_folded__contains=phrase, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            title_length=Length("title"),
+        )
+        .order_by("-phrase_in_title", "-title_hits", "title_length", "title")
+    )
 
 
 def guides_by_service(articles):
