@@ -221,9 +221,9 @@ _KIND_WEIGHTS = {
 
 
 def _seed_activities(
-    rng: random.Random, teams: list[Team], members: list[Member], paths: dict[int, str], weeks: int = 26
+    rng: random.Random, teams: list[Team], members: list[Member], paths: dict[int, str], weeks: int = 48
 ) -> int:
-    """Half a year of reports, shaped like the field: about half the teams report most weeks, a quarter
+    """Most of a year of reports, shaped like the field: about half the teams report most weeks, a quarter
     now and then (often not in the last month), and the rest only exist on paper."""
     services = {s.code: s for s in DigitalService.objects.filter(code__in=_SERVICE_WEIGHTS)}
     codes, code_weights = list(services), [_SERVICE_WEIGHTS[c] for c in services]

@@ -25,7 +25,7 @@ def test_seed_demo_builds_lao_cai_with_labelled_synthetic_data_and_one_user_per_
     leader = Member.objects.get(user__username="demo.totruong")
     assert leader.role == "leader" and leader.team.members.filter(role="leader").count() == 1
     assert "tocns-demo" in out
-    # Half a year of reports: most teams report, some went silent, some never did (teams on paper).
+    # Most of a year of reports: most teams report, some went silent, some never did (teams on paper).
     from tocns.activities import selectors as activity_selectors
 
     reported = activity_selectors.teams_with_last_report(Team.objects.all())
