@@ -1,0 +1,417 @@
+"""How fast the dashboards are on national data, against the least that reading the same numbers can cost.
+
+The data is made by ``manage.py generate_national --scale N`` (see ``tocns/core/national.py``: scale 1.0 is
+the whole country, ~80,000 teams, ~400,000 members, ~4.1 million reports, ~10.3 million outcome rows, and
+the running totals built from them), timed and its progress printed. The default ``--scale 0.05`` finishes
+in a few minutes; the goal is stated for scale 1.0 on PostgreSQL.
+
+The period is the current year (``Period.parse(<year>)``), as a dashboard opens by default. The province
+is the one with the most teams, the commune the one of it with the most teams. Measured, p50 and p95 of
+``--runs`` runs after ``--warmup`` unmeasured ones each (fewer, at least 3, for anything so slow that the
+runs would take over ``--budget`` seconds, 300 by default: the table says so), in this order:
+
+b. floor    - the province's already-aggregated numbers summed in SQL: ``AreaMonth`` reports by month and
+              ``AreaMonthOutcome`` guided/completed by service, for the year (two queries): the least any
+              dashboard of the province can cost;
+a. raw      - the same numbers by a plain GROUP BY over the raw rows: ``Outcome`` by service and
+              ``Activity`` counts by month under the province's path, for the year: what the dashboard
+              would cost without the running totals;
+   build    - ``reports.selectors.build(unit, period, teams, targets=targets_for(unit, period))`` with the
+              teams a system admin sees, as ``reports.views._render_dashboard`` calls it: national, province,
+              commune;
+   page     - the whole page: ``GET`` of the dashboard URL through ``django.test.Client`` with
+              ``force_login`` of a superuser (so middleware, session, auth, the view's own selectors and the
+              template rendered to a string all count, exactly as served; gzip asked for as a browser does);
+   export   - ``GET`` of the province's report as .xlsx and .docx (``reports.export``, the same Client),
+              when the project has it; skipped with a note otherwise.
+
+The ratios are each p95 over the floor's p95. Checked as well: the raw GROUP BY and the floor give the same
+numbers, and the province dashboard shows them (a benchmark of wrong figures would be no use).
+
+Goal: province dashboard page p95 < 150 ms on PostgreSQL at scale 1.0, within 3x of the floor. The line
+printed says whether this run met it and at which scale and database. Exit status 1 when the province page
+p95 misses 150 ms on PostgreSQL, 2 on errors (a page not answering 200, figures that disagree), else 0.
+
+``--profile national|province|commune`` then runs that page under cProfile and prints the functions with
+the most cumulative time, and times every SQL query of one more run (``connection.execute_wrapper``).
+
+Everything runs for real and is thrown away afterwards: a temp ``TOCNS_VAR_DIR`` with a new SQLite database
+(or, with ``--database-url``, a database ``tocns_bench_<random>`` created on that PostgreSQL server and
+dropped at the end), ``migrate``, ``load_courses`` (training records feed the team scores), the generator.
+``DJANGO_DEBUG`` is off as in production; static files are not collected (``TOCNS_STATIC_MANIFEST=0``: the
+template's static URLs are then plain joins, no manifest to read).
+
+Run from the project root:
+
+    .venv/bin/python bench/dashboard.py
+    .venv/bin/python bench/dashboard.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/dashboard.py --scale 1.0 --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/dashboard.py --profile national
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import math
+import os
+import platform
+import pstats
+import statistics
+import sys
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench._support import throwaway_instance  # noqa: E402  (bench runs as a script)
+
+GOAL_MS = 150.0
+GOAL_RATIO = 3.0
+
+
+def nearest_rank(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+class Result:
+    def __init__(self, label: str, samples: list[float], note: str = ""):
+        self.label, self.samples, self.note = label, samples, note
+        self.p50 = statistics.median(samples) * 1000
+        self.p95 = nearest_rank(samples, 0.95) * 1000
+
+
+def measure(label: str, work: Callable[[], object], runs: int, warmup: int, budget_s: float) -> Result:
+    """`runs` timed runs after `warmup` untimed ones; when one run is so slow that the runs would take more
+    than `budget_s`, no more warm-up and fewer runs (at least 3) - said in the result's note."""
+    start = time.perf_counter()
+    work()  # the first warm-up run, timed only to size the measurement
+    first = time.perf_counter() - start
+    note = ""
+    if first * runs > budget_s:
+        runs = max(3, int(budget_s / first))
+        note = f"only {runs} runs, 1 warm-up: one takes {first:.1f} s"
+    else:
+        for _ in range(warmup - 1):
+            work()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - start)
+    result = Result(label, samples, note)
+    print(f"  {label:<44} p50 {result.p50:>9.1f} ms  p95 {result.p95:>9.1f} ms  {note}".rstrip(), flush=True)
+    return result
+
+
+class Lines(io.TextIOBase):
+    """The generator's progress, printed as it comes (call_command writes to this)."""
+
+    def write(self, text: str) -> int:
+        for line in text.splitlines():
+            print(f"  {line}", flush=True)
+        return len(text)
+
+
+def pick_units():
+    """The province with the most teams, and its commune with the most teams."""
+    from collections import Counter
+
+    from tocns.teams.models import Team
+    from tocns.units.models import Unit
+
+    paths = Team.objects.values_list("unit__path", flat=True)
+    provinces, communes = Counter(), Counter()
+    for path in paths.iterator(chunk_size=20000):
+        parts = path.strip("/").split("/")
+        provinces[parts[0]] += 1
+        if len(parts) > 1:
+            communes[parts[1]] += 1
+    province = Unit.objects.get(code=provinces.most_common(1)[0][0])
+    in_province = {
+        code
+        for code in Unit.objects.filter(parent=province).values_list("code", flat=True)
+        if code in communes
+    }
+    commune_code = max(in_province, key=lambda code: (communes[code], code))
+    return province, Unit.objects.get(code=commune_code), provinces[province.code], communes[commune_code]
+
+
+def timed_queries(work: Callable[[], object]) -> list[tuple[float, str]]:
+    from django.db import connection
+
+    queries = []
+
+    def timer(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((time.perf_counter() - start, sql))
+
+    with connection.execute_wrapper(timer):
+        work()
+    return queries
+
+
+def profile(label: str, work: Callable[[], object], runs: int = 5) -> None:
+    print(f"\nprofile of the {label} page: cProfile over {runs} runs, top 30 by cumulative time", flush=True)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(runs):
+        work()
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    print(out.getvalue())
+    queries = timed_queries(work)
+    total = sum(t for t, _sql in queries)
+    print(
+        f"SQL of one run: {len(queries)} queries, {total * 1000:.1f} ms in the database driver; slowest 12:"
+    )
+    for seconds, sql in sorted(queries, key=lambda q: -q[0])[:12]:
+        print(f"  {seconds * 1000:>8.1f} ms  {sql[:300]}")
+
+
+def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profile_page: str | None) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from tocns.accounts import selectors as access
+    from tocns.accounts.models import User
+    from tocns.activities.models import Activity, Outcome
+    from tocns.evaluation.scoring import Period
+    from tocns.reports import selectors
+    from tocns.reports.models import AreaMonth, AreaMonthOutcome
+
+    vendor = connection.vendor
+    print(f"tocns dashboard benchmark: scale {scale:g}, database {vendor}", flush=True)
+    connection.ensure_connection()
+    server = connection.connection.info.server_version if vendor == "postgresql" else None
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()} {platform.system()}"
+        + (f", PostgreSQL {server // 10000}.{server % 10000}" if server else f", SQLite {_sqlite_version()}"),
+        flush=True,
+    )
+    call_command("migrate", verbosity=0)
+    call_command("load_courses", stdout=io.StringIO())
+    print("generate_national:", flush=True)
+    start = time.perf_counter()
+    call_command("generate_national", "--scale", str(scale), "--seed", str(seed), stdout=Lines())
+    generated = time.perf_counter() - start
+    print(f"generation took {generated:.1f} s", flush=True)
+
+    admin = User.objects.create_superuser("bench.admin", None, "bench-admin-password")
+    client = Client(HTTP_ACCEPT_ENCODING="gzip")
+    client.force_login(admin)
+    province, commune, province_teams, commune_teams = pick_units()
+    year = timezone.localdate().year
+    period = Period.parse(str(year))
+    print(
+        f"period {period.code}; province {province.name} ({province.code}, {province_teams:,} teams), "
+        f"commune {commune.name} ({commune.code}, {commune_teams:,} teams)",
+        flush=True,
+    )
+
+    problems: list[str] = []
+
+    def floor():
+        months = dict(
+            AreaMonth.objects.filter(
+                area_path__startswith=province.path, month__gte=period.start, month__lte=period.end
+            )
+            .values("month")
+            .annotate(n=Sum("reports"))
+            .values_list("month", "n")
+        )
+        services = {
+            r["service_id"]: (r["g"], r["c"])
+            for r in AreaMonthOutcome.objects.filter(
+                area_path__startswith=province.path, month__gte=period.start, month__lte=period.end
+            )
+            .values("service_id")
+            .annotate(g=Sum("guided"), c=Sum("completed"))
+        }
+        return months, services
+
+    def raw():
+        services = {
+            r["service"]: (r["g"], r["c"])
+            for r in Outcome.objects.filter(
+                activity__unit_path__startswith=province.path, activity__date__year=year
+            )
+            .order_by()
+            .values("service")
+            .annotate(g=Sum("guided"), c=Sum("completed"))
+        }
+        months = {
+            _day(r["m"]): r["n"]
+            for r in Activity.objects.filter(unit_path__startswith=province.path, date__year=year)
+            .order_by()
+            .annotate(m=TruncMonth("date"))
+            .values("m")
+            .annotate(n=Count("pk"))
+        }
+        return months, services
+
+    def builder(unit):
+        def build():
+            teams = access.teams_for(admin)
+            if unit is not None:
+                teams = teams.filter(unit__path__startswith=unit.path)
+            return selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))
+
+        return build
+
+    def page(url):
+        def get():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+            return response
+
+        return get
+
+    urls = {
+        "national": reverse("reports:national") + f"?ky={period.code}",
+        "province": reverse("reports:dashboard", args=[province.code]) + f"?ky={period.code}",
+        "commune": reverse("reports:dashboard", args=[commune.code]) + f"?ky={period.code}",
+    }
+    units = {"national": None, "province": province, "commune": commune}
+    exports = {}
+    try:
+        for fmt in ("xlsx", "docx"):
+            exports[fmt] = reverse("reports:export", args=[province.code, fmt]) + f"?ky={period.code}"
+    except NoReverseMatch:
+        exports = {}
+
+    print(
+        f"measured: p50 / p95 of {runs} runs after {warmup} warm-up runs each; load average before: "
+        f"{_load()}",
+        flush=True,
+    )
+    results: dict[str, Result] = {}
+    results["floor"] = measure("(b) floor: province totals summed in SQL", floor, runs, warmup, budget_s)
+    results["raw"] = measure("(a) raw GROUP BY over the province's rows", raw, runs, warmup, budget_s)
+    for name in ("commune", "province", "national"):
+        results[f"{name} build"] = measure(
+            f"{name} dashboard: build()", builder(units[name]), runs, warmup, budget_s
+        )
+        results[f"{name} page"] = measure(f"{name} dashboard: page", page(urls[name]), runs, warmup, budget_s)
+    for fmt, url in exports.items():
+        results[f"export {fmt}"] = measure(f"province report .{fmt}: page", page(url), runs, warmup, budget_s)
+
+    floor_months, floor_services = floor()
+    raw_months, raw_services = raw()
+    if floor_months != raw_months or floor_services != raw_services:
+        problems.append("the running totals and the raw rows disagree for the province")
+    board = builder(province)()
+    if board.reports != sum(floor_months.values()) or board.completed != sum(
+        c for _g, c in floor_services.values()
+    ):
+        problems.append(
+            f"province dashboard shows {board.reports} reports / {board.completed} completed, "
+            f"the totals {sum(floor_months.values())} / {sum(c for _g, c in floor_services.values())}"
+        )
+    if not sum(floor_months.values()):
+        problems.append("no reports in the current year: nothing was measured")
+    page_size = len(page(urls["province"])().content)
+
+    base = results["floor"].p95
+    print(f"\nresults (scale {scale:g}, {vendor}; ms; ratios are p95 / floor p95 = {base:.2f} ms):")
+    print(f"  {'':<44} {'p50':>9} {'p95':>9} {'x floor':>9}")
+    for result in results.values():
+        print(
+            f"  {result.label:<44} {result.p50:>9.1f} {result.p95:>9.1f} {result.p95 / base:>8.1f}x"
+            f"  {result.note}".rstrip()
+        )
+    if not exports:
+        print("  province report .xlsx/.docx: skipped, the project has no reports:export view")
+    print(f"  (province page: {page_size / 1024:.0f} KB gzipped; load average after: {_load()})")
+
+    province_p95 = results["province page"].p95
+    ratio = province_p95 / base
+    fast, close = province_p95 < GOAL_MS, ratio <= GOAL_RATIO
+    print(
+        f"goal: province dashboard p95 < {GOAL_MS:.0f} ms on PostgreSQL at scale 1.0, within {GOAL_RATIO:g}x "
+        f"of the floor"
+    )
+    where = f"{vendor}, scale {scale:g}" + (
+        "" if vendor == "postgresql" and scale == 1.0 else "; the goal is for 1.0"
+    )
+    print(
+        f"this run ({where}): province page p95 {province_p95:.1f} ms "
+        f"({'under' if fast else 'OVER'} {GOAL_MS:.0f} ms), {ratio:.1f}x the floor "
+        f"({'within' if close else 'OVER'} {GOAL_RATIO:g}x): {'met' if fast and close else 'NOT met'}"
+    )
+    if profile_page:
+        profile(profile_page, page(urls[profile_page]))
+    if problems:
+        print("FIGURES WRONG: " + "; ".join(problems))
+        return 2
+    if settings.DEBUG:
+        print("note: DEBUG is on, figures include query logging")
+    return 1 if vendor == "postgresql" and not fast else 0
+
+
+def _day(value):
+    import datetime
+
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _load() -> str:
+    """Other work on the machine shows in the p95s: the 1, 5 and 15 minute load averages."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _sqlite_version() -> str:
+    import sqlite3
+
+    return sqlite3.sqlite_version
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scale", type=float, default=0.05, help="generate_national --scale (1.0: the country)"
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--runs", type=int, default=30, help="measured runs of each (at least 30 for a p95)")
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument(
+        "--budget", type=float, default=300, help="seconds one measurement may take before it gets fewer runs"
+    )
+    parser.add_argument("--profile", choices=["national", "province", "commune"])
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server to use (a throwaway database is created on it and dropped afterwards)",
+    )
+    args = parser.parse_args(argv)
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ["TOCNS_STATIC_MANIFEST"] = "0"
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)  # no collectstatic, as said above
+    try:
+        with throwaway_instance(args.database_url):
+            return run(args.scale, args.seed, args.runs, args.warmup, args.budget, args.profile)
+    except Exception:
+        traceback.print_exc()
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
