@@ -33,7 +33,8 @@ printed says whether this run met it and at which scale and database. Exit statu
 p95 misses 150 ms on PostgreSQL, 2 on errors (a page not answering 200, figures that disagree), else 0.
 
 ``--profile national|province|commune`` then runs that page under cProfile and prints the functions with
-the most cumulative time, and times every SQL query of one more run (``connection.execute_wrapper``).
+the most cumulative time, and times every SQL query of one more run (``connection.execute_wrapper``; on
+SQLite a query's rows are computed as they are fetched, so execute() shows only part of its cost).
 
 Everything runs for real and is thrown away afterwards: a temp ``TOCNS_VAR_DIR`` with a new SQLite database
 (or, with ``--database-url``, a database ``tocns_bench_<random>`` created on that PostgreSQL server and
@@ -160,20 +161,22 @@ def timed_queries(work: Callable[[], object]) -> list[tuple[float, str]]:
 
 
 def profile(label: str, work: Callable[[], object], runs: int = 5) -> None:
-    print(f"\nprofile of the {label} page: cProfile over {runs} runs, top 30 by cumulative time", flush=True)
+    print(f"\nprofile of the {label} page: cProfile over {runs} runs", flush=True)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(runs):
         work()
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
-    print(out.getvalue())
+    stats = pstats.Stats(profiler, stream=out)
+    out.write("the project's functions, by cumulative time:\n")
+    stats.sort_stats("cumulative").print_stats(r"/tocns/", 20)
+    out.write("all functions, by own time:\n")
+    stats.sort_stats("tottime").print_stats(15)
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
     queries = timed_queries(work)
     total = sum(t for t, _sql in queries)
-    print(
-        f"SQL of one run: {len(queries)} queries, {total * 1000:.1f} ms in the database driver; slowest 12:"
-    )
+    print(f"SQL of one more run: {len(queries)} queries, {total * 1000:.1f} ms in execute(); slowest 12:")
     for seconds, sql in sorted(queries, key=lambda q: -q[0])[:12]:
         print(f"  {seconds * 1000:>8.1f} ms  {sql[:300]}")
 
