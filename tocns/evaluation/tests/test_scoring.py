@@ -128,7 +128,9 @@ def test_targets_handed_to_a_team_count_when_given(frozen_today, tree, people, r
     from tocns.plans.models import Indicator, PlanStatus
     from tocns.plans.services import add_target, create_plan
 
-    plan = create_plan(actor=None, unit=tree.phuong_lao_cai, year=2026, title="KH 2026", status=PlanStatus.ACTIVE)
+    plan = create_plan(
+        actor=None, unit=tree.phuong_lao_cai, year=2026, title="KH 2026", status=PlanStatus.ACTIVE
+    )
     add_target(
         actor=None,
         plan=plan,
@@ -146,4 +148,6 @@ def test_targets_handed_to_a_team_count_when_given(frozen_today, tree, people, r
     targets = next(p for p in score.parts if p.name == "targets")
     assert targets.value == 1.0 and targets.reason == "đạt 1/1 chỉ tiêu được giao (theo tiến độ năm)"
     # A team with no share is not marked down for it.
-    assert next(p for p in scores_by_name("2026")["Tổ CNS Lũng Cú"].parts if p.name == "targets").value is None
+    assert (
+        next(p for p in scores_by_name("2026")["Tổ CNS Lũng Cú"].parts if p.name == "targets").value is None
+    )
