@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from tocns.units.models import Unit
+from tocns.units.paths import ancestors
 
 from .models import OFFICER_ROLES, Role, RoleAssignment
 
@@ -205,11 +206,7 @@ def sessions_for(user):
     paths = _paths(user, officer_only=False)
     if paths is None:
         return Session.objects.all()
-    ancestors = set()
-    for path in paths:
-        parts = path.strip("/").split("/")
-        ancestors.update("/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
-    return Session.objects.filter(scope_q(user, field="unit_path") | Q(unit_path__in=sorted(ancestors)))
+    return Session.objects.filter(scope_q(user, field="unit_path") | Q(unit_path__in=_ancestor_paths(paths)))
 
 
 def session_for(user, pk: int):
@@ -268,11 +265,7 @@ def find_user(value: str):
 
 def _ancestor_paths(paths: list[str]) -> list[str]:
     """Paths of the units above the given ones ("/15/02647/02647-001/" -> "/15/", "/15/02647/")."""
-    ancestors = set()
-    for path in paths:
-        parts = path.strip("/").split("/")
-        ancestors.update("/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
-    return sorted(ancestors)
+    return sorted({above for path in paths for above in ancestors(path)})
 
 
 def plans_for(user):

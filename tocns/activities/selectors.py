@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
+from tocns.units.paths import child_of
 
 from .models import DigitalService, Outcome
 
@@ -90,20 +91,16 @@ def activity_by_child(unit: Unit, teams, activities) -> list[ChildActivity]:
     """For a province: per commune, active teams, teams silent 30 days, reports in 30 days, last report.
     Three grouped queries, whatever the number of communes."""
     children = list(Unit.objects.filter(parent=unit).current().order_by("name"))
-    depth = unit.depth + 1
     cutoff = silent_since()
-
-    def child_path(path: str) -> str:
-        parts = path.strip("/").split("/")
-        return "/" + "/".join(parts[: depth + 1]) + "/"
 
     active = teams.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path)
     per_team = teams_with_last_report(active).values_list("unit__path", "last_report")
     stats: dict[str, list] = {}
     for path, last in per_team:
-        if path == unit.path:
-            continue
-        entry = stats.setdefault(child_path(path), [0, 0, None, 0])
+        key = child_of(path, unit.path)
+        if key is None:
+            continue  # a team attached to the unit itself
+        entry = stats.setdefault(key, [0, 0, None, 0])
         entry[0] += 1
         if last is None or last <= cutoff:
             entry[1] += 1
@@ -119,8 +116,8 @@ def activity_by_child(unit: Unit, teams, activities) -> list[ChildActivity]:
     )
     reports: dict[str, int] = {}
     for path, n in recent:
-        if path != unit.path:
-            key = child_path(path)
+        key = child_of(path, unit.path)
+        if key is not None:
             reports[key] = reports.get(key, 0) + n
     empty = [0, 0, None, 0]
     return [

@@ -10,6 +10,7 @@ from tocns.activities.models import DigitalService
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
 from tocns.units.models import Unit
+from tocns.units.paths import child_of
 
 from .models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
 
@@ -140,13 +141,9 @@ def _children(unit: Unit | None, period: scoring.Period, scores) -> list[ChildRo
     if not children:
         return []
     base = unit.path if unit else "/"
-    depth = base.count("/") - 1  # segments in the unit's own path
 
     def child_path(path: str) -> str | None:
-        parts = path.strip("/").split("/")
-        if len(parts) <= depth:
-            return None  # attached to the unit itself
-        return "/" + "/".join(parts[: depth + 1]) + "/"
+        return child_of(path, base)  # None: attached to the unit itself
 
     rows = {c.path: ChildRow(unit=c, label=c.name) for c in children}
     own = ChildRow(unit=None, label="")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from tocns.units.models import Unit
+from tocns.units.paths import child_of
 
 from .models import Certificate, Enrolment, QuizAttempt, SelfAssessment, SkillArea
 
@@ -107,7 +108,6 @@ def coverage_by_child(unit: Unit, members) -> list[ChildCoverage]:
     from django.db.models import Count
 
     children = list(Unit.objects.filter(parent=unit).current().order_by("name"))
-    depth = unit.depth + 1
     rows = (
         members.current()
         .filter(team__unit__path__startswith=unit.path)
@@ -116,10 +116,9 @@ def coverage_by_child(unit: Unit, members) -> list[ChildCoverage]:
     )
     totals: dict[str, list[int]] = {}
     for row in rows:
-        parts = row["team__unit__path"].strip("/").split("/")
-        if len(parts) <= depth:
+        key = child_of(row["team__unit__path"], unit.path)
+        if key is None:
             continue  # teams attached to the unit itself
-        key = "/" + "/".join(parts[: depth + 1]) + "/"
         entry = totals.setdefault(key, [0, 0])
         entry[0] += row["total"]
         entry[1] += row["trained"]
