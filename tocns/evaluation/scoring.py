@@ -194,7 +194,7 @@ def score_teams(
         )
     }
     months_elapsed = max(1, len([m for m in period.months() if m <= end]))
-    met = _targets_met(ids, period, end, today)
+    met = _targets_met(ids, period, end, today, shares_filter=by_member, totals_filter=by_month)
     # Translated once per call, not once per team: a province has thousands of teams.
     text = {
         "regularity": _("Đều đặn"),
@@ -287,13 +287,19 @@ def class_counts(scores: list[TeamScore]) -> list[tuple[str, str, int]]:
     return [(k, str(CLASS_LABELS[k]), counts[k]) for k in CLASS_ORDER]
 
 
-def _targets_met(team_ids: list[int], period: Period, end: datetime.date, today: datetime.date) -> dict:
+def _targets_met(
+    team_ids: list[int],
+    period: Period,
+    end: datetime.date,
+    today: datetime.date,
+    *,
+    shares_filter: dict,
+    totals_filter: dict,
+) -> dict:
     """{team id: (targets on pace, targets given)} from the shares active plans of the period's year hand
     to each team: on pace when the team's year-to-date result reaches its share × the part of the year
     gone by (the same rule as the plan page). Three grouped queries."""
-    from django.apps import apps
-
-    if not apps.is_installed("tocns.plans") or not team_ids:
+    if not team_ids:
         return {}
     from tocns.plans.models import Indicator, PlanStatus, TargetShare
     from tocns.plans.selectors import elapsed_share
@@ -301,8 +307,12 @@ def _targets_met(team_ids: list[int], period: Period, end: datetime.date, today:
 
     year = period.start.year
     shares = list(
+        # The same scope filters as the other queries (a path, not a list of every team id).
         TargetShare.objects.filter(
-            team_id__in=team_ids, target__plan__year=year, target__plan__status=PlanStatus.ACTIVE
+            **shares_filter,
+            team__isnull=False,
+            target__plan__year=year,
+            target__plan__status=PlanStatus.ACTIVE,
         ).select_related("target")
     )
     if not shares:
@@ -310,13 +320,13 @@ def _targets_met(team_ids: list[int], period: Period, end: datetime.date, today:
     months = {"month__gte": datetime.date(year, 1, 1), "month__lte": end}
     completed = {
         (r["team_id"], r["service_id"]): r["c"] or 0
-        for r in TeamMonthOutcome.objects.filter(team_id__in=team_ids, **months)
+        for r in TeamMonthOutcome.objects.filter(**totals_filter, **months)
         .values("team_id", "service_id")
         .annotate(c=Sum("completed"))
     }
     monthly = {
         r["team_id"]: r
-        for r in TeamMonth.objects.filter(team_id__in=team_ids, **months)
+        for r in TeamMonth.objects.filter(**totals_filter, **months)
         .values("team_id")
         .annotate(r=Sum("reports"), h=Sum("households"))
     }

@@ -189,10 +189,6 @@ def _children(unit: Unit | None, period: scoring.Period, scores) -> list[ChildRo
 
 def targets_for(unit: Unit | None, period: scoring.Period) -> dict:
     """{service id: target} for the unit and period, from the annual plans (none until a plan sets them)."""
-    from django.apps import apps
+    from tocns.plans.selectors import service_targets  # plans reads the running totals: import late
 
-    if unit is None or not apps.is_installed("tocns.plans"):
-        return {}
-    from tocns.plans.selectors import service_targets
-
-    return service_targets(unit, period)
+    return service_targets(unit, period) if unit is not None else {}
