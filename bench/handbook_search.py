@@ -1,13 +1,14 @@
 """How long the handbook search page waits on the database with 5,000 published articles, against the floor.
 
 The handbook's search box (``tocns/handbook/views.py:index`` with ``?q=``) runs, for one page of results:
-``articles_for(user)`` (the published articles the reader may see), ``selectors.search(articles, query)``
-(one ``search_text LIKE '%word%'`` filter per folded word, then three ranking annotations - whole phrase in
-the title, title words hit, title length - and an ORDER BY on them), ``.prefetch_related("services")``,
-and ``Paginator(results, 20).get_page(...)``: a ``COUNT(*)`` for "N bài khớp", the first 20 rows, and the
-prefetch of their services (skipped when the page is empty). This script runs exactly that, in this
-process, and times it; template rendering, the session and the sign-in are not part of it (the reader's
-roles are loaded once beforehand, as they are once per request).
+``articles_for(user)`` (the published articles the reader may see) and ``counted_page`` over
+``selectors.search_page(articles, query, offset, 20)``: one statement ranks the matching ids (each query
+word looked up in the ``ArticleTerm`` index, the words' article sets intersected; ranked by whole phrase in
+the title, title words hit, title length, title, id) with the number of matches riding on each row as
+``COUNT(*) OVER ()`` for "N bài khớp", then the 20 articles of the page by id, then the prefetch of their
+services (skipped when the page is empty). This script runs exactly that, in this process, and times it;
+template rendering, the session and the sign-in are not part of it (the reader's roles are loaded once
+beforehand, as they are once per request).
 
 Everything is thrown away afterwards: a temp ``TOCNS_VAR_DIR`` with a new SQLite database (or, with
 ``--database-url``, a database ``tocns_bench_<random>`` created on that PostgreSQL server and dropped at
@@ -29,14 +30,15 @@ which every series runs once, in a new random order each round (so a burst of ot
 falls on all series alike); ``time.perf_counter()`` around building the queryset and getting the page
 (count + 20 rows + their services); percentiles by the nearest-rank method:
 
-a. floor     - the same page of 20 readable articles by primary key with the same prefetch and its count,
-               no search: the least the page can cost;
-b. search    - ``selectors.search`` exactly as the page runs it, for each query: "kich hoat dinh danh",
+a. floor     - a page of 20 readable articles by primary key with the same prefetch, and their count
+               (the Paginator's COUNT and slice), no search: the least the page can cost;
+b. search    - ``selectors.search_page`` exactly as the page runs it, for each query: "kich hoat dinh danh",
                "lua dao", "thanh toan qr an toan", "vneid", "dich vu cong truc tuyen nop ho so", a rare
                word ("homestay", in about 1 in 400 articles), a query matching nothing ("tien ao bitcoin")
                and "a" (matches nearly every article);
-c. like only - the same LIKE filters without the ranking annotations, ordered by primary key: the
-               difference to (b) is what ranking (annotating and sorting every match) costs.
+c. like only - what search did before the word index: one ``search_text LIKE '%word%'`` filter per
+               word, unranked, ordered by primary key, counted and paged as the floor is (substrings, so
+               it matches a few more articles than (b)).
 
 The table shows matches, the number of SQL statements one page makes, p50/p95/max in ms, p95 over the
 reader's floor p95, and "exec" - the median share of the time spent inside ``cursor.execute`` (timed with
@@ -71,6 +73,7 @@ import math
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import time
@@ -450,9 +453,9 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def page_of(results):
-    """What views.index does with the results: the Paginator's count, then the page's rows (with the
-    services the view prefetches; the template does not show them, reading the prefetch cache costs no query)."""
+def floor_page(results):
+    """The least a page of 20 with its count can cost: the Paginator's COUNT, then the first 20 rows with
+    their services."""
     from django.core.paginator import Paginator
 
     page = Paginator(results, PAGE_SIZE).get_page(None)
@@ -462,21 +465,37 @@ def page_of(results):
     return page.paginator.count, rows
 
 
+def search_page(articles, query):
+    """What views.index does for ``?q=``: ``selectors.search_page`` through ``counted_page`` - the ranked
+    ids of the first page with the number of matches riding on them (one statement), then those 20
+    articles by id with their services (the template does not show the services; reading the prefetch
+    cache costs no query)."""
+    from tocns.core.queries import counted_page
+    from tocns.handbook.selectors import search_page as page_of
+
+    page = counted_page(lambda offset, limit: page_of(articles, query, offset, limit), None, PAGE_SIZE)
+    rows = list(page)
+    for article in rows:
+        list(article.services.all())
+    return page.paginator.count, rows
+
+
 def measure(jobs: list, runs: int, timer: ExecTimer, rng: random.Random) -> None:
-    """Every (series, make) of `jobs` warmed up, then `runs` rounds, each running every job once in a new
-    random order: a burst of other load on the machine falls on all series alike."""
-    for _series, make in jobs:
+    """Every (series, page) of `jobs` warmed up, then `runs` rounds, each running every job once in a new
+    random order: a burst of other load on the machine falls on all series alike. page() builds the
+    queryset and gets the page: (count, rows)."""
+    for _series, page in jobs:
         for _ in range(WARM_UPS):
-            page_of(make())
+            page()
     taken: dict[int, tuple[list, list, list]] = {id(series): ([], [], []) for series, _ in jobs}
     order = list(jobs)
     for _ in range(runs):
         rng.shuffle(order)
-        for series, make in order:
+        for series, page in order:
             latencies, shares, per_statement = taken[id(series)]
             timer.statements.clear()
             start = time.perf_counter()
-            count, _rows = page_of(make())
+            count, _rows = page()
             elapsed = time.perf_counter() - start
             latencies.append(elapsed)
             shares.append(sum(s[2] for s in timer.statements) / elapsed)
@@ -536,8 +555,9 @@ def check(readers: dict, problems: list[str], ranks: dict) -> None:
             phrase = " ".join(words)
 
             def holds(text: str, words=words) -> bool:
-                # Whole words; the last query word may be the start of one (someone still typing).
-                present = set(text.split())
+                # Whole words, punctuation aside; the last query word may be the start of one (someone
+                # still typing).
+                present = set(re.findall(r"\w+", text))
                 *whole, last = words
                 return all(w in present for w in whole) and any(t.startswith(last) for t in present)
 
@@ -563,6 +583,9 @@ def check(readers: dict, problems: list[str], ranks: dict) -> None:
             ]
             if hidden:
                 problems.append(f"{label}: {len(hidden)} drafts or members' articles, e.g. {hidden[0]}")
+            count, page = search_page(articles_for(user), query)
+            if count != len(got) or [a.slug for a in page] != [g[0] for g in got[:PAGE_SIZE]]:
+                problems.append(f"{label}: the page the view shows is not the first {PAGE_SIZE} results")
             page_keys = [key(g[4], g[5]) for g in got[:PAGE_SIZE]]
             if page_keys != keys[:PAGE_SIZE]:
                 problems.append(f"{label}: the first page is not ranked as computed in Python")
@@ -588,7 +611,6 @@ def run(args) -> int:
 
     from tocns.accounts.selectors import active_roles, articles_for
     from tocns.core.text import search_words
-    from tocns.handbook import selectors
     from tocns.handbook.content import load_content
     from tocns.handbook.models import Article, ArticleStatus, Audience
 
@@ -630,19 +652,19 @@ def run(args) -> int:
     check(readers, problems, ranks)
 
     def floor_of(user):
-        return lambda: articles_for(user).order_by("pk").prefetch_related("services")
+        return lambda: floor_page(articles_for(user).order_by("pk").prefetch_related("services"))
 
     def search_of(user, query):
-        return lambda: selectors.search(articles_for(user), query).prefetch_related("services")
+        return lambda: search_page(articles_for(user), query)
 
     def like_of(user, query):
-        def make():
+        def page():
             articles = articles_for(user)
             for word in search_words(query)[:8]:
                 articles = articles.filter(search_text__contains=word)
-            return articles.order_by("pk").prefetch_related("services")
+            return floor_page(articles.order_by("pk").prefetch_related("services"))
 
-        return make
+        return page
 
     timer = ExecTimer()
     floors: dict[str, Series] = {}

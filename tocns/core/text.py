@@ -1,5 +1,6 @@
 """Text helpers shared by every search box: Vietnamese without diacritics must still match."""
 
+import re
 import unicodedata
 
 _D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
@@ -14,5 +15,10 @@ def fold(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
-def search_words(query: str) -> list[str]:
-    return [w for w in fold(query).split(" ") if w]
+_WORD = re.compile(r"\w+")
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of a text or a query, punctuation dropped: "(VNeID)," -> ["vneid"], so a word
+    written next to a bracket or a comma is still that word."""
+    return _WORD.findall(fold(text))

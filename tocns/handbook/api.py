@@ -58,9 +58,9 @@ def list_articles(
     articles = access.articles_for(_caller(request))
     if service:
         articles = articles.filter(services__code=service)
-    ranked = selectors.search(articles, q)
-    count = ranked.count()
-    page = ranked.prefetch_related("services")[offset : offset + limit]
+    count, page = selectors.search_page(articles, q, offset, limit)
+    if count is None:  # past the end: no row carried the count
+        count = selectors.search(articles, q).count()
     return {
         "count": count,
         "items": [

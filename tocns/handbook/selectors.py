@@ -7,12 +7,12 @@ shorter titles.
 Callers pass the articles the user may read (accounts.selectors.articles_for), so search never widens
 what someone sees."""
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Length
 
 from tocns.core.text import search_words
 
-from .models import ArticleTerm
+from .models import Article, ArticleTerm
 
 
 def _starting_with(prefix: str) -> Q:
@@ -25,24 +25,16 @@ def _starting_with(prefix: str) -> Q:
 
 
 def _matching(articles, words: list[str]):
-    """The articles holding every word. Whole words: one grouped pass over their index entries, an article
-    matching when it has an entry for each (a word is indexed once per article, so a plain count does).
-    The last word, which may be unfinished, is a range of terms checked on its own."""
+    """The articles holding every word: the intersection of each word's articles (for the last, possibly
+    unfinished word, the articles of every term starting with it). Each set is an index-only range of
+    ArticleTerm, and an INTERSECT of them gives the planner a fair estimate of the matches, so it joins
+    them to the articles by hashing rather than probing the index once per match."""
     *whole, last = words
-    whole = sorted(set(whole) | ({last} if last in whole else set()))
-    if whole:
-        articles = articles.filter(
-            pk__in=ArticleTerm.objects.filter(term__in=whole)
-            .values("article_id")
-            .annotate(found=Count("pk"))
-            .filter(found=len(whole))
-            .values("article_id")
-        )
+    sets = [ArticleTerm.objects.filter(term=w).values("article_id") for w in sorted(set(whole))]
     if last not in whole:
-        articles = articles.filter(
-            pk__in=ArticleTerm.objects.filter(_starting_with(last)).values("article_id")
-        )
-    return articles
+        sets.append(ArticleTerm.objects.filter(_starting_with(last)).values("article_id"))
+    first, *rest = sets
+    return articles.filter(pk__in=first.intersection(*rest) if rest else first)
 
 
 def search(articles, query: str):
@@ -74,8 +66,23 @@ def search(articles, query: str):
             ),
             title_length=Length("title"),
         )
-        .order_by("-phrase_in_title", "-title_hits", "title_length", "title")
+        .order_by("-phrase_in_title", "-title_hits", "title_length", "title", "pk")
     )
+
+
+def search_page(articles, query: str, offset: int, limit: int) -> tuple[int | None, list[Article]]:
+    """One page of search results and how many match in all (None when `offset` is past the end).
+
+    The ranking statement selects only the ids, with the number of matches riding on each as COUNT(*)
+    OVER (): the ORDER BY gathers every match anyway, where a separate COUNT would find them all a second
+    time, and narrow rows keep that pass cheap. The page's articles (with their services) are then read
+    by id, which costs what any page of 20 costs."""
+    ranked = search(articles, query).annotate(matches=Window(Count("pk"))).values_list("pk", "matches")
+    keys = list(ranked[offset : offset + limit])
+    if not keys:
+        return (0 if offset == 0 else None), []
+    by_pk = Article.objects.defer("search_text").prefetch_related("services").in_bulk([pk for pk, _ in keys])
+    return keys[0][1], [by_pk[pk] for pk, _ in keys]
 
 
 def guides_by_service(articles):

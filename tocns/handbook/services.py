@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from tocns.activities.models import DigitalService
 from tocns.activities.photos import PhotoError, reencode
-from tocns.core.text import fold
+from tocns.core.text import fold, search_words
 
 from .models import Article, ArticleStatus, ArticleTerm, ArticleVersion, Step
 
@@ -32,9 +32,10 @@ def search_text(article: Article, steps: list[str], service_names: list[str]) ->
 
 
 def terms_of(title_folded: str, text_folded: str) -> list[tuple[str, bool]]:
-    """(word, in title) for the search index, from the folded title and the folded full text."""
-    in_title = set(title_folded.split())
-    words = dict.fromkeys(w[:60] for w in text_folded.split() if w)
+    """(word, in title) for the search index, from the folded title and the folded full text; words as
+    search_words cuts a query, so "(vneid)," is indexed as vneid."""
+    in_title = set(search_words(title_folded))
+    words = dict.fromkeys(w[:60] for w in search_words(text_folded))
     words.update(dict.fromkeys(w[:60] for w in in_title))
     return [(w, w in in_title) for w in words]
 

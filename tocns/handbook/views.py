@@ -3,7 +3,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tocns.accounts import selectors as access
 from tocns.activities.photos import PhotoError
 from tocns.core.qr import qr_svg
+from tocns.core.queries import counted_page
 
 from . import selectors, services
 from .forms import ArticleForm, StepImageForm
@@ -52,8 +52,11 @@ def index(request):
     can_edit = access.can_edit_handbook(request.user)
     context = {"query": query, "can_edit": can_edit}
     if query:
-        results = selectors.search(articles, query).prefetch_related("services")
-        context["page"] = Paginator(results, 20).get_page(request.GET.get("trang"))
+        context["page"] = counted_page(
+            lambda offset, limit: selectors.search_page(articles, query, offset, limit),
+            request.GET.get("trang"),
+            20,
+        )
         context["extra"] = f"q={query}"
     else:
         context["by_service"] = selectors.guides_by_service(articles.filter(kind=ArticleKind.GUIDE))

@@ -1,5 +1,5 @@
 from tocns.accounts.selectors import articles_for
-from tocns.handbook.selectors import search
+from tocns.handbook.selectors import search, search_page
 
 
 def titles(user, query):
@@ -62,3 +62,37 @@ def test_the_last_word_may_be_unfinished(write_article, people):
     assert titles(people.team_member, "tai kh") == ["Kích hoạt tài khoản định danh điện tử"]
     # Whole words before the last one must match whole: "hoa" is not "hoạt".
     assert titles(people.team_member, "hoa ban") == ["Trồng hoa và bán trên mạng"]
+
+
+def test_punctuation_does_not_hide_a_word(write_article, people):
+    write_article("muc-2", "Tài khoản định danh", steps=["Mở ứng dụng (VNeID), chọn mức 2."])
+    assert titles(people.team_member, "vneid muc 2") == ["Tài khoản định danh"]
+    assert titles(people.team_member, "vneid, mức 2!") == ["Tài khoản định danh"]
+
+
+def test_pages_of_equal_ranks_neither_repeat_nor_skip(write_article, people):
+    for n in range(7):
+        write_article(f"bai-{n}", "Cảnh giác lừa đảo")  # every key of the ranking equal but the id
+    articles = articles_for(people.team_member)
+    ranked = [a.slug for a in search(articles, "lua dao")]
+    pages = [search_page(articles, "lua dao", offset, 3) for offset in (0, 3, 6)]
+    assert [count for count, _ in pages] == [7, 7, 7]
+    assert [a.slug for _, rows in pages for a in rows] == ranked
+    assert len(set(ranked)) == 7
+    assert search_page(articles, "lua dao", 9, 3) == (None, [])
+    assert search_page(articles, "tien ao", 0, 3) == (0, [])
+
+
+def test_search_page_past_the_end_shows_the_last_page(client, write_article):
+    for n in range(23):
+        write_article(f"bai-{n}", f"Cảnh giác lừa đảo số {n}")
+    page = client.get("/cam-nang/", {"q": "lua dao", "trang": "9"}).context["page"]
+    assert (page.number, page.paginator.count, page.paginator.num_pages, len(page.object_list)) == (
+        2,
+        23,
+        2,
+        3,
+    )
+    first = client.get("/cam-nang/", {"q": "lua dao", "trang": "x"}).context["page"]
+    assert (first.number, len(first.object_list)) == (1, 20)
+    assert {a.slug for a in first} | {a.slug for a in page} == {f"bai-{n}" for n in range(23)}
