@@ -48,8 +48,10 @@ search series are shown with their median times and their plans: ``EXPLAIN QUERY
 ``EXPLAIN (ANALYZE, BUFFERS)`` on PostgreSQL.
 
 Results are checked against the rows themselves: for every query and reader the number of matches must be
-the number of readable articles whose ``search_text`` holds every folded word, every result must hold them,
-the page's ranking keys must be the best 20 computed in Python, an anonymous reader must never get a
+the number of readable articles whose ``search_text`` holds every folded query word as a word (punctuation
+aside; the last word may be the start of one), every result must hold them, the page's ranking keys must be
+the best 20 computed in Python, the page the view shows (``search_page``) must be the first 20 results of
+``selectors.search`` with their number, an anonymous reader must never get a
 members' article or a draft, and for "kich hoat dinh danh" the real article ``kich-hoat-vneid-muc-2`` must
 be among the results.
 
