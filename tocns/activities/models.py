@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tocns.units.fields import PathField
+
 
 class DigitalServiceQuerySet(models.QuerySet):
     def in_use(self):
@@ -52,7 +54,7 @@ class Activity(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="activities")
     # Copied from the team's unit when written: the scope filter and the per-unit counts need no join.
-    unit_path = models.CharField(max_length=255, db_index=True)
+    unit_path = PathField(max_length=255, db_index=True)
     village = models.ForeignKey(
         "units.Unit",
         on_delete=models.PROTECT,

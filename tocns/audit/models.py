@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tocns.units.fields import PathField
+
 ACTION_LABELS = {
     "create": _("tạo mới"),
     "update": _("sửa"),
@@ -60,7 +62,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
     # Path of the unit the change concerns: officers read the entries under their own units.
-    unit_path = models.CharField(max_length=255, db_index=True, blank=True)
+    unit_path = PathField(max_length=255, db_index=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tocns.units.fields import PathField
+
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Bản nháp")
@@ -32,7 +34,7 @@ class Plan(models.Model):
         "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
     )
     # Copied from the unit: scope filters need no join (as Activity.unit_path).
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     year = models.PositiveSmallIntegerField(
         _("năm"), validators=[MinValueValidator(2020), MaxValueValidator(2100)]
     )

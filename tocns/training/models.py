@@ -3,6 +3,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tocns.units.fields import PathField
+
 
 class SkillArea(models.TextChoices):
     """Areas of the basic digital-skills framework (QĐ 757/QĐ-BKHCN) that teams work in."""
@@ -55,7 +57,7 @@ class Session(models.Model):
     unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị tổ chức")
     )
-    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    unit_path = PathField(max_length=255, db_index=True, editable=False)
     date = models.DateField(_("ngày"))
     place = models.CharField(_("địa điểm"), max_length=200)
     trainer = models.CharField(_("giảng viên"), max_length=150)

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tocns.units.fields import PathField
+
 
 class UnitKind(models.TextChoices):
     PROVINCE = "province", _("Tỉnh/thành phố")
@@ -41,7 +43,7 @@ class Unit(models.Model):
         verbose_name=_("cấp trên"),
     )
     # Materialised path of codes, "/15/04465/": everything below a unit is one indexed prefix match.
-    path = models.CharField(max_length=255, db_index=True, editable=False)
+    path = PathField(max_length=255, db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
