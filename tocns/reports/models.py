@@ -9,19 +9,29 @@ hundred rows instead of millions and still count a report made a second ago. Two
 
 from django.db import models
 
+from tocns.units.fields import PathField
+
 
 class TeamMonth(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()  # first day of the month
-    unit_path = models.CharField(max_length=255)
-    area_path = models.CharField(max_length=255)
+    unit_path = PathField(max_length=255)
+    area_path = PathField(max_length=255)
     reports = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "month"], name="team_month_once")]
-        indexes = [models.Index(fields=["area_path", "month"]), models.Index(fields=["unit_path", "month"])]
+        indexes = [
+            models.Index(fields=["area_path", "month"]),
+            # Covering: a province's per-team sums are read from the index alone, not from thousands of
+            # table pages scattered by the order reports came in.
+            models.Index(
+                fields=["unit_path", "month", "team", "people", "reports", "households"],
+                name="team_month_covering",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.team_id} {self.month:%m/%Y}: {self.reports}"
@@ -31,8 +41,8 @@ class TeamMonthOutcome(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
-    unit_path = models.CharField(max_length=255)
-    area_path = models.CharField(max_length=255)
+    unit_path = PathField(max_length=255)
+    area_path = PathField(max_length=255)
     guided = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
 
@@ -40,14 +50,18 @@ class TeamMonthOutcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "month", "service"], name="team_month_service_once")
         ]
-        indexes = [models.Index(fields=["unit_path", "month"])]
+        indexes = [
+            models.Index(
+                fields=["unit_path", "month", "team", "service", "completed"], name="team_outcome_covering"
+            )
+        ]
 
     def __str__(self):
         return f"{self.team_id} {self.month:%m/%Y} {self.service_id}: {self.completed}/{self.guided}"
 
 
 class AreaMonth(models.Model):
-    area_path = models.CharField(max_length=255)
+    area_path = PathField(max_length=255)
     month = models.DateField()
     reports = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
@@ -61,7 +75,7 @@ class AreaMonth(models.Model):
 
 
 class AreaMonthOutcome(models.Model):
-    area_path = models.CharField(max_length=255)
+    area_path = PathField(max_length=255)
     month = models.DateField()
     service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
     guided = models.PositiveIntegerField(default=0)
@@ -70,6 +84,11 @@ class AreaMonthOutcome(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["area_path", "month", "service"], name="area_month_service_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["area_path", "month", "service", "guided", "completed"], name="area_outcome_covering"
+            )
         ]
 
     def __str__(self):
@@ -81,12 +100,13 @@ class TeamWeek(models.Model):
 
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     week = models.DateField()
-    area_path = models.CharField(max_length=255)
+    area_path = PathField(max_length=255)
     reports = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "week"], name="team_week_once")]
-        indexes = [models.Index(fields=["area_path", "week"])]
+        # Covering: regularity counts a province's team-weeks from the index alone.
+        indexes = [models.Index(fields=["area_path", "week", "team", "reports"], name="team_week_covering")]
 
     def __str__(self):
         return f"{self.team_id} {self.week:%d/%m/%Y}: {self.reports}"
@@ -96,7 +116,7 @@ class TeamLastReport(models.Model):
     """The date of a team's latest report, for "no report since …" without scanning its history."""
 
     team = models.OneToOneField("teams.Team", on_delete=models.CASCADE, primary_key=True, related_name="+")
-    area_path = models.CharField(max_length=255, db_index=True)
+    area_path = PathField(max_length=255, db_index=True)
     last_date = models.DateField()
 
     def __str__(self):
