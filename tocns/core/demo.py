@@ -24,6 +24,7 @@ from tocns.training.models import (
     Session,
     SkillArea,
 )
+from tocns.training.services import sync_trained
 from tocns.units.models import Unit, UnitKind
 from tocns.units.services import load_official_units, new_unit, village_code
 
@@ -356,6 +357,7 @@ def _seed_training(rng: random.Random, teams: list[Team], members: list[Member],
             pool = [m for m in pool if rng.random() < 0.3]
     Session.objects.bulk_create(sessions, batch_size=1000)
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+    sync_trained({e.member_id for e in enrolments if e.attended})
     QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
     Certificate.objects.bulk_create(certificates, batch_size=5000, ignore_conflicts=True)
     areas = list(SkillArea.values)

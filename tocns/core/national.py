@@ -406,6 +406,10 @@ class Generator:
             for member_id in pool:
                 enrolments.add(session_id, member_id, int(rng.random() < PRESENT_SHARE))
         self.timed("enrolments", enrolments.load)
+        from tocns.training.services import sync_trained
+
+        attended = Enrolment.objects.filter(session_id__in=ids, attended=True).values("member_id")
+        self.timed("members trained (flag)", lambda: sync_trained(attended))
 
     # Activities and outcomes ------------------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ else Hiệu quả from 70, Đạt from 50, Chưa hiệu quả below. Everything 
 import calendar
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -99,17 +100,54 @@ class Part:
     reason: str
 
 
+@dataclass(frozen=True)
+class UnitRef:
+    """What a score shows of a team's unit (read as plain values: a province has thousands of teams)."""
+
+    pk: int
+    name: str
+    path: str
+    households: int | None
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class TeamRef:
+    pk: int
+    name: str
+    unit: UnitRef
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A team's figures for the period, from which its parts and their reasons are made."""
+
+    weeks_done: int
+    weeks_total: int
+    helped: int
+    households: int
+    months_elapsed: int
+    targets: tuple[int, int] | None  # (on pace, given)
+    crew: tuple[int, int, int] | None  # (members, trained, with a smartphone)
+    weights: dict
+
+
 @dataclass
 class TeamScore:
-    team: object
+    team: TeamRef
     score: int
     klass: str
-    parts: list[Part] = field(default_factory=list)
     last_report: datetime.date | None = None
+    inputs: Inputs | None = field(default=None, repr=False)
 
     @property
     def class_label(self) -> str:
         return str(CLASS_LABELS[self.klass])
+
+    @cached_property
+    def parts(self) -> list[Part]:
+        """The parts with their reasons, made when shown (a dashboard shows ten of thousands)."""
+        return _parts(self.inputs)
 
     @property
     def reasons(self) -> list[str]:
@@ -141,14 +179,24 @@ def _weeks(start: datetime.date, end: datetime.date) -> int:
 
 
 def score_teams(
-    teams, period: Period, weights: dict, today: datetime.date | None = None, path: str | None = None
+    teams,
+    period: Period,
+    weights: dict,
+    today: datetime.date | None = None,
+    path: str | None = None,
+    crew: dict | None = None,
 ) -> list[TeamScore]:
     """Scores of the given (active) teams; five grouped queries whatever their number. With ``path`` (all
-    the teams are under that unit path) the queries filter on the path instead of a list of ids."""
+    the teams are under that unit path) the queries filter on the path instead of a list of ids. ``crew``:
+    teams.selectors.crews_of() for (at least) these teams, when the caller has it already."""
     today = today or timezone.localdate()
     end = period.elapsed_end(today)
-    teams = list(teams.filter(status=TeamStatus.ACTIVE).select_related("unit"))
-    ids = [t.pk for t in teams]
+    teams = list(
+        teams.filter(status=TeamStatus.ACTIVE).values_list(
+            "pk", "name", "unit_id", "unit__name", "unit__path", "unit__households", "unit__parent_id"
+        )
+    )
+    ids = [t[0] for t in teams]
     if path in ("", "/"):  # the whole country
         by_week = by_month = by_last = by_member = {}
     elif path:
@@ -169,7 +217,7 @@ def score_teams(
             **by_week, week__gte=period.start - datetime.timedelta(days=6), week__lte=end, reports__gt=0
         )
         .values("team_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not COUNT(id): the id is not in the covering index
         .values_list("team_id", "n")
     )
     people = dict(
@@ -179,95 +227,27 @@ def score_teams(
         .values_list("team_id", "p")
     )
     last = dict(TeamLastReport.objects.filter(**by_last).values_list("team_id", "last_date"))
-    from tocns.training.models import Enrolment
+    if crew is None:
+        from tocns.teams.selectors import crews_of
 
-    trained = Exists(Enrolment.objects.filter(member=OuterRef("pk"), attended=True))
-    crew = {
-        row["team_id"]: row
-        for row in Member.objects.current()
-        .filter(**by_member)
-        .values("team_id")
-        .annotate(
-            n=Count("pk"),
-            trained=Count("pk", filter=Q(trained)),
-            phones=Count("pk", filter=Q(has_smartphone=True)),
-        )
-    }
+        crew = crews_of(Member.objects.current().filter(**by_member), today)
     months_elapsed = max(1, len([m for m in period.months() if m <= end]))
     met = _targets_met(ids, period, end, today, shares_filter=by_member, totals_filter=by_month)
-    # Translated once per call, not once per team: a province has thousands of teams.
-    text = {
-        "regularity": _("Đều đặn"),
-        "reach": _("Độ phủ"),
-        "targets": _("Chỉ tiêu"),
-        "capacity": _("Năng lực"),
-        "citizen": _("Người dân xác nhận"),
-        "weeks": _("có báo cáo %(n)s/%(t)s tuần"),
-        "helped": _("hỗ trợ %(p)s người / %(h)s hộ"),
-        "no_households": _("thôn chưa có số hộ"),
-        "crew": _("%(t)s/%(n)s thành viên đã tập huấn, %(s)s/%(n)s có smartphone"),
-        "no_crew": _("tổ chưa có thành viên"),
-        "targets_met": _("đạt %(m)s/%(n)s chỉ tiêu được giao (theo tiến độ năm)"),
-    }
     scores = []
-    for team in teams:
-        done = weeks.get(team.pk, 0)
-        parts = [
-            Part(
-                "regularity",
-                text["regularity"],
-                min(1.0, done / weeks_total),
-                weights["regularity"],
-                text["weeks"] % {"n": done, "t": weeks_total},
-            )
-        ]
-        households = team.unit.households or 0
-        helped = people.get(team.pk, 0) or 0
-        if households:
-            per_100 = 100 * helped / households
-            parts.append(
-                Part(
-                    "reach",
-                    text["reach"],
-                    min(1.0, per_100 / (REACH_PER_MONTH * months_elapsed)),
-                    weights["reach"],
-                    text["helped"] % {"p": helped, "h": households},
-                )
-            )
-        else:
-            parts.append(Part("reach", text["reach"], None, weights["reach"], text["no_households"]))
-        if team.pk in met:
-            reached, given = met[team.pk]
-            parts.append(
-                Part(
-                    "targets",
-                    text["targets"],
-                    reached / given,
-                    weights["targets"],
-                    text["targets_met"] % {"m": reached, "n": given},
-                )
-            )
-        else:
-            parts.append(Part("targets", text["targets"], None, weights["targets"], ""))
-        members = crew.get(team.pk)
-        if members and members["n"]:
-            value = (members["trained"] + members["phones"]) / (2 * members["n"])
-            parts.append(
-                Part(
-                    "capacity",
-                    text["capacity"],
-                    value,
-                    weights["capacity"],
-                    text["crew"] % {"t": members["trained"], "s": members["phones"], "n": members["n"]},
-                )
-            )
-        else:
-            parts.append(Part("capacity", text["capacity"], None, weights["capacity"], text["no_crew"]))
-        parts.append(Part("citizen", text["citizen"], None, weights["citizen"], ""))
-        counted = [p for p in parts if p.value is not None and p.weight]
-        total_weight = sum(p.weight for p in counted)
-        score = round(100 * sum(p.value * p.weight for p in counted) / total_weight) if total_weight else 0
-        last_report = last.get(team.pk)
+    for pk, name, unit_pk, unit_name, unit_path, households, parent_pk in teams:
+        members = crew.get(pk)
+        inputs = Inputs(
+            weeks_done=weeks.get(pk, 0),
+            weeks_total=weeks_total,
+            helped=people.get(pk, 0) or 0,
+            households=households or 0,
+            months_elapsed=months_elapsed,
+            targets=met.get(pk),
+            crew=(members["n"], members["trained"], members["phones"]) if members and members["n"] else None,
+            weights=weights,
+        )
+        score = _score(inputs)
+        last_report = last.get(pk)
         if last_report is None or (today - last_report).days > PAPER_AFTER_DAYS:
             klass = PAPER
         elif score >= 70:
@@ -276,8 +256,62 @@ def score_teams(
             klass = PASSING
         else:
             klass = WEAK
-        scores.append(TeamScore(team=team, score=score, klass=klass, parts=parts, last_report=last_report))
+        team = TeamRef(pk, name, UnitRef(unit_pk, unit_name, unit_path, households, parent_pk))
+        scores.append(TeamScore(team=team, score=score, klass=klass, last_report=last_report, inputs=inputs))
     return scores
+
+
+def _values(inputs: Inputs) -> dict[str, float | None]:
+    """Each part's value, 0..1, None without data."""
+    values: dict[str, float | None] = {"regularity": min(1.0, inputs.weeks_done / inputs.weeks_total)}
+    if inputs.households:
+        per_100 = 100 * inputs.helped / inputs.households
+        values["reach"] = min(1.0, per_100 / (REACH_PER_MONTH * inputs.months_elapsed))
+    else:
+        values["reach"] = None
+    values["targets"] = inputs.targets[0] / inputs.targets[1] if inputs.targets else None
+    if inputs.crew:
+        members, trained, phones = inputs.crew
+        values["capacity"] = (trained + phones) / (2 * members)
+    else:
+        values["capacity"] = None
+    values["citizen"] = None
+    return values
+
+
+def _score(inputs: Inputs) -> int:
+    """The weighted mean of the parts with data and weight, 0..100 (0 when none)."""
+    weights = inputs.weights
+    counted = [(v, weights[name]) for name, v in _values(inputs).items() if v is not None and weights[name]]
+    total_weight = sum(w for _v, w in counted)
+    return round(100 * sum(v * w for v, w in counted) / total_weight) if total_weight else 0
+
+
+def _parts(inputs: Inputs) -> list[Part]:
+    values, weights = _values(inputs), inputs.weights
+    reasons = {
+        "regularity": _("có báo cáo %(n)s/%(t)s tuần") % {"n": inputs.weeks_done, "t": inputs.weeks_total},
+        "reach": _("hỗ trợ %(p)s người / %(h)s hộ") % {"p": inputs.helped, "h": inputs.households}
+        if inputs.households
+        else _("thôn chưa có số hộ"),
+        "targets": _("đạt %(m)s/%(n)s chỉ tiêu được giao (theo tiến độ năm)")
+        % {"m": inputs.targets[0], "n": inputs.targets[1]}
+        if inputs.targets
+        else "",
+        "capacity": _("%(t)s/%(n)s thành viên đã tập huấn, %(s)s/%(n)s có smartphone")
+        % {"t": inputs.crew[1], "s": inputs.crew[2], "n": inputs.crew[0]}
+        if inputs.crew
+        else _("tổ chưa có thành viên"),
+        "citizen": "",
+    }
+    labels = {
+        "regularity": _("Đều đặn"),
+        "reach": _("Độ phủ"),
+        "targets": _("Chỉ tiêu"),
+        "capacity": _("Năng lực"),
+        "citizen": _("Người dân xác nhận"),
+    }
+    return [Part(name, labels[name], values[name], weights[name], reasons[name]) for name in values]
 
 
 def class_counts(scores: list[TeamScore]) -> list[tuple[str, str, int]]:

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from tocns.activities.models import DigitalService
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
+from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
 
@@ -108,10 +109,27 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         if s.pk in sums or s.pk in targets or s.retired_on is None
     ]
     path = unit.path if unit is not None else "/"
-    scores = scoring.score_teams(
-        teams, period, scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS), path=path
+    children = list(
+        (Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True))
+        .current()
+        .order_by("name")
     )
-    coverage = team_selectors.coverage_of(unit) if unit is not None else None
+    crews = None
+    if unit is not None:
+        # The members of the unit's active teams, counted once for both the coverage and the scores.
+        crews = team_selectors.crews_of(
+            Member.objects.current().filter(team__status=TeamStatus.ACTIVE, team__unit__path__startswith=path)
+        )
+    scores = scoring.score_teams(
+        teams,
+        period,
+        scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS),
+        path=path,
+        crew=crews,
+    )
+    coverage, by_child = (
+        team_selectors.coverage_tree(unit, children, crews=crews) if unit is not None else (None, {})
+    )
     dashboard = Dashboard(
         unit=unit,
         period=period,
@@ -126,18 +144,13 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
             key=lambda s: (s.klass != scoring.PAPER, s.last_report or datetime.date.min, s.score),
         ),
     )
-    dashboard.children = _children(unit, period, scores)
+    dashboard.children = _children(unit, period, scores, children, by_child)
     return dashboard
 
 
-def _children(unit: Unit | None, period: scoring.Period, scores) -> list[ChildRow]:
+def _children(unit: Unit | None, period: scoring.Period, scores, children, coverage) -> list[ChildRow]:
     """Child units ranked by people who completed a service, with the teams attached to the unit itself
-    as a row of their own, so the rows add up to the unit's figures."""
-    children = list(
-        (Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True))
-        .current()
-        .order_by("name")
-    )
+    as a row of their own, so the rows add up to the unit's figures. ``coverage``: {child pk: Coverage}."""
     if not children:
         return []
     base = unit.path if unit else "/"
@@ -172,7 +185,6 @@ def _children(unit: Unit | None, period: scoring.Period, scores) -> list[ChildRo
         target.effective += score.klass == scoring.EFFECTIVE
         target.paper += score.klass == scoring.PAPER
     if unit is not None:
-        coverage = team_selectors.coverage_by_child(unit, children)
         for child in children:
             figures = coverage.get(child.pk)
             if figures:

@@ -84,6 +84,9 @@ class Member(models.Model):
         _("thành phần"), max_length=20, choices=Affiliation.choices, default=Affiliation.OTHER
     )
     has_smartphone = models.BooleanField(_("có điện thoại thông minh"), default=False)
+    # Has attended at least one class: kept by training.services.mark_attendance (see sync_trained), so
+    # a province's capacity figures count a flag instead of looking up every member's enrolments.
+    trained = models.BooleanField(_("đã tập huấn"), default=False, editable=False)
     skill_level = models.PositiveSmallIntegerField(
         _("trình độ kỹ năng số (1–4)"),
         null=True,

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
+from tocns.teams.models import Member
 
 from .models import Certificate, Course, Enrolment, Question, QuizAttempt, SelfAssessment, Session, SkillArea
 
@@ -92,6 +94,7 @@ def mark_attendance(*, actor, session: Session, present_ids: set[int]) -> int:
         enrolment.attended = enrolment.member_id in present_ids
         enrolment.marked_by = actor
     Enrolment.objects.bulk_update(enrolments, ["attended", "marked_by"])
+    sync_trained(e.member_id for e in enrolments)
     audit.record(
         actor=actor,
         action="update",
@@ -103,6 +106,18 @@ def mark_attendance(*, actor, session: Session, present_ids: set[int]) -> int:
         if enrolment.attended:
             maybe_certify(member=enrolment.member, course=session.course)
     return sum(1 for e in enrolments if e.attended)
+
+
+def sync_trained(member_ids=None) -> int:
+    """Member.trained = has attended at least one class, for the given members (ids, or a queryset of
+    ids; None: everyone). Returns how many members were written."""
+    if member_ids is None:
+        members = Member.objects.all()
+    elif isinstance(member_ids, QuerySet):
+        members = Member.objects.filter(pk__in=member_ids)
+    else:
+        members = Member.objects.filter(pk__in=set(member_ids))
+    return members.update(trained=Exists(Enrolment.objects.filter(member=OuterRef("pk"), attended=True)))
 
 
 def grade(course: Course, answers: dict[int, int]) -> tuple[int, int, int, bool]:

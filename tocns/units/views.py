@@ -33,12 +33,12 @@ def detail(request, code: str):
     unit, can_edit = access.unit_for(request.user, code)
     teams = team_selectors.with_roster_counts(unit.teams.all()).order_by("status", "name")
     children = list(selectors.children_of(unit))
-    coverage = team_selectors.coverage_by_child(unit, children)
+    coverage, by_child = team_selectors.coverage_tree(unit, children)
     for child in children:
-        child.coverage = coverage[child.pk]
+        child.coverage = by_child[child.pk]
     context = {
         "unit": unit,
-        "coverage": team_selectors.coverage_of(unit),
+        "coverage": coverage,
         "teams": teams,
         "can_edit": can_edit,
         "ancestors": [(a, access.covers(request.user, a.path)) for a in unit.ancestors()],

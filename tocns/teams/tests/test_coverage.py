@@ -64,11 +64,15 @@ def test_unit_page_shows_coverage(tree, client_for):
 
 
 def test_coverage_by_child_equals_the_per_unit_coverage(tree):
-    from tocns.teams.selectors import coverage_by_child
+    from tocns.teams.selectors import coverage_by_child, with_coverage
+    from tocns.units.models import Unit
     from tocns.units.selectors import children_of
 
     build(tree)
     for parent in (tree.lao_cai, tree.phuong_lao_cai, tree.muong_khuong):
         children = list(children_of(parent))
         by_child = coverage_by_child(parent, children)
-        assert by_child == {child.pk: coverage_of(child) for child in children}
+        # with_coverage is the definition: correlated counts per unit, independent of the grouped pass.
+        expected = {unit.pk: Coverage.of(unit) for unit in with_coverage(Unit.objects.filter(parent=parent))}
+        assert by_child == {child.pk: expected[child.pk] for child in children}
+        assert coverage_of(parent) == Coverage.of(with_coverage(Unit.objects.filter(pk=parent.pk)).get())

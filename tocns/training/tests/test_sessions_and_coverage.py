@@ -110,3 +110,20 @@ def test_fresh_install_has_a_course_per_skill_area_with_a_quiz(db):
         assert all(0 <= q.correct < len(q.choices) for q in questions)
     call_command("load_courses")
     assert Course.objects.count() == 5
+
+
+def test_attendance_keeps_the_members_trained_flag(session, rosters, people):
+    """Member.trained (read by the dashboards' capacity figures) follows the attendance marks."""
+    from tocns.teams.models import Member
+
+    def trained():
+        return dict(
+            Member.objects.filter(pk__in=[rosters.member.pk, rosters.leader.pk]).values_list("pk", "trained")
+        )
+
+    enrol(actor=people.commune_officer, session=session, members=[rosters.member, rosters.leader])
+    assert trained() == {rosters.member.pk: False, rosters.leader.pk: False}
+    mark_attendance(actor=people.commune_officer, session=session, present_ids={rosters.member.pk})
+    assert trained() == {rosters.member.pk: True, rosters.leader.pk: False}
+    mark_attendance(actor=people.commune_officer, session=session, present_ids={rosters.leader.pk})
+    assert trained() == {rosters.member.pk: False, rosters.leader.pk: True}
