@@ -529,16 +529,19 @@ class Generator:
 
 
 def _sql(vendor: str) -> dict[str, str]:
-    """Month and week (Monday) of activities_activity.date as `a`, the same days totals.month_of/week_of
-    give; PostgreSQL and SQLite spell them differently."""
+    """Month, week (Monday) and the month of that Monday of activities_activity.date as `a`, the same days
+    totals.month_of/week_of give; PostgreSQL and SQLite spell them differently."""
     if vendor == "postgresql":
         return {
             "month": "CAST(date_trunc('month', a.date) AS date)",
             "week": "CAST(date_trunc('week', a.date) AS date)",
+            "week_month": "CAST(date_trunc('month', date_trunc('week', a.date)) AS date)",
         }
+    week = "date(a.date, '-' || ((CAST(strftime('%w', a.date) AS integer) + 6) % 7) || ' days')"
     return {
         "month": "date(a.date, 'start of month')",
-        "week": "date(a.date, '-' || ((CAST(strftime('%w', a.date) AS integer) + 6) % 7) || ' days')",
+        "week": week,
+        "week_month": f"date({week}, 'start of month')",
     }
 
 
@@ -587,13 +590,23 @@ def build_totals_in_sql(timed: Callable[[str, Callable[[], int]], int]) -> None:
     activity = f"{table[Activity]} a JOIN {area_map} m ON m.unit_path = a.unit_path"
     month, week = expr["month"], expr["week"]
     try:
+        # Reports by the month of their day; weeks with a report by the month of their Monday (which may
+        # be a month without a report of its own): both into one row per team and month.
         timed(
             "totals: team-month",
             refill(
                 TeamMonth,
-                f"{cols(TeamMonth, 'team', 'month', 'unit_path', 'area_path', 'reports', 'people', 'households')})"
-                f" SELECT a.team_id, {month}, a.unit_path, m.area_path, COUNT(*), SUM(a.people_reached),"
-                f" SUM(a.households_reached) FROM {activity} GROUP BY a.team_id, a.unit_path, m.area_path, {month}",
+                f"{cols(TeamMonth, 'team', 'month', 'unit_path', 'area_path', 'reports', 'people', 'households')}, "
+                f"{cols(TeamMonth, 'weeks')})"
+                f" SELECT team_id, month, MIN(unit_path), MIN(area_path), SUM(reports), SUM(people),"
+                f" SUM(households), SUM(weeks) FROM ("
+                f"SELECT a.team_id AS team_id, {month} AS month, a.unit_path AS unit_path,"
+                f" m.area_path AS area_path, COUNT(*) AS reports, SUM(a.people_reached) AS people,"
+                f" SUM(a.households_reached) AS households, 0 AS weeks FROM {activity}"
+                f" GROUP BY a.team_id, a.unit_path, m.area_path, {month}"
+                f" UNION ALL SELECT a.team_id, {expr['week_month']}, MIN(a.unit_path), MIN(m.area_path), 0, 0, 0,"
+                f" COUNT(DISTINCT {week}) FROM {activity} GROUP BY a.team_id, {expr['week_month']}"
+                f") AS months GROUP BY team_id, month",
             ),
         )
         timed(
@@ -614,7 +627,7 @@ def build_totals_in_sql(timed: Callable[[str, Callable[[], int]], int]) -> None:
                 AreaMonth,
                 f"{cols(AreaMonth, 'area_path', 'month', 'reports', 'people', 'households')})"
                 f" SELECT t.area_path, t.month, SUM(t.reports), SUM(t.people), SUM(t.households)"
-                f" FROM {table[TeamMonth]} t GROUP BY t.area_path, t.month",
+                f" FROM {table[TeamMonth]} t WHERE t.reports > 0 GROUP BY t.area_path, t.month",
             ),
         )
         timed(

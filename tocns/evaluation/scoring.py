@@ -15,14 +15,15 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
 from tocns.reports.totals import area_of
-from tocns.teams.models import Member, TeamStatus
+from tocns.teams.models import MemberRole, TeamStatus
+from tocns.teams.selectors import YOUTH_AGE
 
 REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
 PAPER_AFTER_DAYS = 60
@@ -100,7 +101,7 @@ class Part:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class UnitRef:
     """What a score shows of a team's unit (read as plain values: a province has thousands of teams)."""
 
@@ -111,14 +112,17 @@ class UnitRef:
     parent_id: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TeamRef:
     pk: int
     name: str
     unit: UnitRef
+    # Current members: {n, born (birth year known), young (under 35), phones, leaders, trained}, the
+    # figures teams.selectors.coverage_tree sums as well.
+    crew: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Inputs:
     """A team's figures for the period, from which its parts and their reasons are made."""
 
@@ -178,25 +182,52 @@ def _weeks(start: datetime.date, end: datetime.date) -> int:
     return max(1, (end - first).days // 7 + 1)
 
 
+def team_refs(teams, on: datetime.date | None = None) -> list[TeamRef]:
+    """The active ones of the given teams with their unit and their current members counted, as plain rows
+    from one grouped query (no model instances: a province has thousands)."""
+    on = on or timezone.localdate()
+    current = Q(members__left_on__isnull=True)
+    rows = (
+        teams.filter(status=TeamStatus.ACTIVE)
+        .order_by()
+        .values_list(
+            "pk", "name", "unit_id", "unit__name", "unit__path", "unit__households", "unit__parent_id"
+        )
+        .annotate(
+            n=Count("members", filter=current),
+            born=Count("members", filter=current & Q(members__birth_year__isnull=False)),
+            young=Count("members", filter=current & Q(members__birth_year__gte=on.year - YOUTH_AGE + 1)),
+            phones=Count("members", filter=current & Q(members__has_smartphone=True)),
+            leaders=Count("members", filter=current & Q(members__role=MemberRole.LEADER)),
+            trained=Count("members", filter=current & Q(members__trained=True)),
+        )
+    )
+    return [
+        TeamRef(
+            pk,
+            name,
+            UnitRef(unit_pk, unit_name, path, households, parent_pk),
+            {"n": n, "born": born, "young": young, "phones": phones, "leaders": leaders, "trained": trained},
+        )
+        for pk, name, unit_pk, unit_name, path, households, parent_pk, n, born, young, phones, leaders, trained in rows
+    ]
+
+
 def score_teams(
     teams,
     period: Period,
     weights: dict,
     today: datetime.date | None = None,
     path: str | None = None,
-    crew: dict | None = None,
 ) -> list[TeamScore]:
-    """Scores of the given (active) teams; five grouped queries whatever their number. With ``path`` (all
-    the teams are under that unit path) the queries filter on the path instead of a list of ids. ``crew``:
-    teams.selectors.crews_of() for (at least) these teams, when the caller has it already."""
+    """Scores of the given active teams (a queryset, or team_refs() of one); five grouped queries
+    whatever their number. With ``path`` (all
+    the teams are under that unit path) the queries filter on the path instead of a list of ids."""
     today = today or timezone.localdate()
     end = period.elapsed_end(today)
-    teams = list(
-        teams.filter(status=TeamStatus.ACTIVE).values_list(
-            "pk", "name", "unit_id", "unit__name", "unit__path", "unit__households", "unit__parent_id"
-        )
-    )
-    ids = [t[0] for t in teams]
+    if not isinstance(teams, list):
+        teams = team_refs(teams)
+    ids = [t.pk for t in teams]
     if path in ("", "/"):  # the whole country
         by_week = by_month = by_last = by_member = {}
     elif path:
@@ -212,30 +243,29 @@ def score_teams(
         by_week = by_month = by_last = {"team_id__in": ids}
         by_member = {"team_id__in": ids}
     weeks_total = _weeks(period.start, end) if end >= period.start else 1
-    weeks = dict(
-        TeamWeek.objects.filter(
-            **by_week, week__gte=period.start - datetime.timedelta(days=6), week__lte=end, reports__gt=0
-        )
-        .values("team_id")
-        .annotate(n=Count("*"))  # not COUNT(id): the id is not in the covering index
-        .values_list("team_id", "n")
-    )
-    people = dict(
+    # Weeks with a report: those starting in the period's months (TeamMonth.weeks, kept by the month of
+    # their Monday), plus the week the period starts in when it starts after a Monday.
+    weeks, people = {}, {}
+    for team_id, done, helped in (
         TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
         .values("team_id")
-        .annotate(p=Sum("people"))
-        .values_list("team_id", "p")
-    )
+        .annotate(w=Sum("weeks"), p=Sum("people"))
+        .values_list("team_id", "w", "p")
+    ):
+        weeks[team_id], people[team_id] = done or 0, helped or 0
+    first_week = period.start - datetime.timedelta(days=period.start.weekday())
+    if first_week < period.start:
+        for team_id in TeamWeek.objects.filter(**by_week, week=first_week, reports__gt=0).values_list(
+            "team_id", flat=True
+        ):
+            weeks[team_id] = weeks.get(team_id, 0) + 1
     last = dict(TeamLastReport.objects.filter(**by_last).values_list("team_id", "last_date"))
-    if crew is None:
-        from tocns.teams.selectors import crews_of
-
-        crew = crews_of(Member.objects.current().filter(**by_member), today)
     months_elapsed = max(1, len([m for m in period.months() if m <= end]))
     met = _targets_met(ids, period, end, today, shares_filter=by_member, totals_filter=by_month)
     scores = []
-    for pk, name, unit_pk, unit_name, unit_path, households, parent_pk in teams:
-        members = crew.get(pk)
+    for team in teams:
+        pk, households = team.pk, team.unit.households
+        members = team.crew
         inputs = Inputs(
             weeks_done=weeks.get(pk, 0),
             weeks_total=weeks_total,
@@ -243,7 +273,7 @@ def score_teams(
             households=households or 0,
             months_elapsed=months_elapsed,
             targets=met.get(pk),
-            crew=(members["n"], members["trained"], members["phones"]) if members and members["n"] else None,
+            crew=(members["n"], members["trained"], members["phones"]) if members["n"] else None,
             weights=weights,
         )
         score = _score(inputs)
@@ -256,7 +286,6 @@ def score_teams(
             klass = PASSING
         else:
             klass = WEAK
-        team = TeamRef(pk, name, UnitRef(unit_pk, unit_name, unit_path, households, parent_pk))
         scores.append(TeamScore(team=team, score=score, klass=klass, last_report=last_report, inputs=inputs))
     return scores
 

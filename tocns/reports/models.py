@@ -20,6 +20,9 @@ class TeamMonth(models.Model):
     reports = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
+    # Weeks with at least one report whose Monday falls in this month: regularity sums these over a
+    # period's months instead of counting a province's team-weeks (see totals.apply).
+    weeks = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "month"], name="team_month_once")]
@@ -28,8 +31,8 @@ class TeamMonth(models.Model):
             # Covering: a province's per-team sums are read from the index alone, not from thousands of
             # table pages scattered by the order reports came in.
             models.Index(
-                fields=["unit_path", "month", "team", "people", "reports", "households"],
-                name="team_month_covering",
+                fields=["unit_path", "month", "team", "people", "reports", "households", "weeks"],
+                name="team_month_covering_weeks",
             ),
         ]
 

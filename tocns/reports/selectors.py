@@ -3,13 +3,13 @@ made a second ago counts and a province's numbers are the sum of its communes'."
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Sum
 
 from tocns.activities.models import DigitalService
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
-from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
 
@@ -114,21 +114,20 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         .current()
         .order_by("name")
     )
-    crews = None
-    if unit is not None:
-        # The members of the unit's active teams, counted once for both the coverage and the scores.
-        crews = team_selectors.crews_of(
-            Member.objects.current().filter(team__status=TeamStatus.ACTIVE, team__unit__path__startswith=path)
-        )
+    # The viewer's active teams with their members counted, once, for both the scores and the coverage.
+    refs = scoring.team_refs(teams)
     scores = scoring.score_teams(
-        teams,
-        period,
-        scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS),
-        path=path,
-        crew=crews,
+        refs, period, scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS), path=path
     )
     coverage, by_child = (
-        team_selectors.coverage_tree(unit, children, crews=crews) if unit is not None else (None, {})
+        team_selectors.coverage_tree(
+            unit,
+            children,
+            crews={t.pk: {"team_id": t.pk, **t.crew} for t in refs},
+            team_paths={t.pk: t.unit.path for t in refs},
+        )
+        if unit is not None
+        else (None, {})
     )
     dashboard = Dashboard(
         unit=unit,
@@ -155,6 +154,7 @@ def _children(unit: Unit | None, period: scoring.Period, scores, children, cover
         return []
     base = unit.path if unit else "/"
 
+    @cache  # thousands of teams, far fewer villages
     def child_path(path: str) -> str | None:
         return child_of(path, base)  # None: attached to the unit itself
 

@@ -75,11 +75,21 @@ def apply(activity, sign: int) -> None:
         **counts,
     )
     _bump(AreaMonth, {"area_path": area, "month": month}, **counts)
-    _bump(
-        TeamWeek,
-        {"team_id": activity.team_id, "week": week_of(activity.date), "area_path": area},
-        reports=sign,
-    )
+    week = week_of(activity.date)
+    _bump(TeamWeek, {"team_id": activity.team_id, "week": week, "area_path": area}, reports=sign)
+    # The week just gained its first report or lost its last: the month of its Monday counts it.
+    left = TeamWeek.objects.filter(team_id=activity.team_id, week=week).values_list("reports", flat=True)
+    if left.first() == (1 if sign > 0 else 0):
+        _bump(
+            TeamMonth,
+            {
+                "team_id": activity.team_id,
+                "month": month_of(week),
+                "unit_path": activity.unit_path,
+                "area_path": area,
+            },
+            weeks=sign,
+        )
     _last_report(activity.team_id, area, activity.date, sign)
     from tocns.activities.models import Outcome
 
@@ -116,8 +126,18 @@ def rebuild() -> dict:
         .values("team_id", "unit_path", "m")
         .annotate(n=Count("pk"), p=Sum("people_reached"), h=Sum("households_reached"))
     )
-    team_months = [
-        TeamMonth(
+    weeks: dict = {}
+    last: dict = {}
+    for team_id, unit_path, day in Activity.objects.values_list("team_id", "unit_path", "date").iterator(
+        chunk_size=20000
+    ):
+        key = (team_id, week_of(day))
+        entry = weeks.setdefault(key, [unit_path, 0])
+        entry[1] += 1
+        if team_id not in last or day > last[team_id][1]:
+            last[team_id] = (area_of(unit_path), day)
+    team_months = {
+        (r["team_id"], _day(r["m"])): TeamMonth(
             team_id=r["team_id"],
             month=_day(r["m"]),
             unit_path=r["unit_path"],
@@ -127,7 +147,15 @@ def rebuild() -> dict:
             households=r["h"] or 0,
         )
         for r in team_rows
-    ]
+    }
+    for (team_id, week), (unit_path, _n) in weeks.items():
+        row = team_months.get((team_id, month_of(week)))
+        if row is None:  # a week starting in a month without reports (a report on Thursday the 1st)
+            row = team_months[team_id, month_of(week)] = TeamMonth(
+                team_id=team_id, month=month_of(week), unit_path=unit_path, area_path=area_of(unit_path)
+            )
+        row.weeks += 1
+    team_months = list(team_months.values())
     TeamMonth.objects.bulk_create(team_months, batch_size=5000)
     outcome_rows = (
         Outcome.objects.annotate(m=TruncMonth("activity__date"))
@@ -149,6 +177,8 @@ def rebuild() -> dict:
     TeamMonthOutcome.objects.bulk_create(team_outcomes, batch_size=5000)
     areas: dict = {}
     for row in team_months:
+        if not row.reports:
+            continue  # a month holding only the start of a week: no report in it, no area row
         entry = areas.setdefault((row.area_path, row.month), [0, 0, 0])
         entry[0] += row.reports
         entry[1] += row.people
@@ -172,18 +202,8 @@ def rebuild() -> dict:
         ],
         batch_size=5000,
     )
-    weeks: dict = {}
-    last: dict = {}
-    for team_id, unit_path, day in Activity.objects.values_list("team_id", "unit_path", "date").iterator(
-        chunk_size=20000
-    ):
-        key = (team_id, week_of(day))
-        entry = weeks.setdefault(key, [area_of(unit_path), 0])
-        entry[1] += 1
-        if team_id not in last or day > last[team_id][1]:
-            last[team_id] = (area_of(unit_path), day)
     TeamWeek.objects.bulk_create(
-        [TeamWeek(team_id=t, week=w, area_path=a, reports=n) for (t, w), (a, n) in weeks.items()],
+        [TeamWeek(team_id=t, week=w, area_path=area_of(u), reports=n) for (t, w), (u, n) in weeks.items()],
         batch_size=5000,
     )
     TeamLastReport.objects.bulk_create(

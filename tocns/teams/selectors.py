@@ -1,6 +1,7 @@
 """Reads of teams and rosters. Scope comes from accounts.selectors; these add the numbers."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -114,25 +115,29 @@ def coverage_by_child(unit: Unit, children, on=None) -> dict[int, Coverage]:
     return coverage_tree(unit, children, on)[1]
 
 
-def coverage_tree(unit: Unit, children, on=None, crews=None) -> tuple[Coverage, dict[int, Coverage]]:
+def coverage_tree(
+    unit: Unit, children, on=None, crews=None, team_paths=None
+) -> tuple[Coverage, dict[int, Coverage]]:
     """The coverage of a unit and of each of its children, equal to with_coverage() for each, from three
     grouped queries over the unit's subtree summed in Python by the child a path falls in (teams attached
     to the unit itself count for the unit only): villages, active teams per village, and current members
-    per team (``crews``: crews_of() the current members of the active teams under the unit, when the
-    caller has them already). A province costs three scans of its subtree instead of eight correlated
-    counts per unit."""
+    per team (``crews``: crews_of() the current members of the active teams under the unit, and
+    ``team_paths``: {team id: unit path} of those teams, when the caller has them already). A province
+    costs three scans of its subtree instead of eight correlated counts per unit."""
     on = on or timezone.localdate()
     by_path = {child.path: child.pk for child in children}
     fields = Coverage.__dataclass_fields__
     totals = {pk: dict.fromkeys(fields, 0) for pk in by_path.values()}
     own = dict.fromkeys(fields, 0)
 
+    @cache  # a province has thousands of paths, each met several times
     def bucket(path: str) -> dict:
         pk = by_path.get(child_of(path, unit.path))
         return own if pk is None else totals[pk]
 
     teams = Team.objects.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path)
-    team_paths = dict(teams.values_list("pk", "unit__path"))
+    if team_paths is None:
+        team_paths = dict(teams.values_list("pk", "unit__path"))
     covered = set(team_paths.values())
     villages = Unit.objects.current(on).filter(kind=UnitKind.VILLAGE, path__startswith=unit.path)
     for path in villages.values_list("path", flat=True):

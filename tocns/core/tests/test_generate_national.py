@@ -38,7 +38,7 @@ def every_total():
     return {
         "team_months": sorted(
             TeamMonth.objects.values_list(
-                "team_id", "month", "unit_path", "area_path", "reports", "people", "households"
+                "team_id", "month", "unit_path", "area_path", "reports", "people", "households", "weeks"
             )
         ),
         "team_outcomes": sorted(

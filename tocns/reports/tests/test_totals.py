@@ -20,13 +20,17 @@ from tocns.reports.models import (
 def snapshot():
     """Every total row with something in it (an edit may leave a row at zero; a rebuild never makes one)."""
 
-    def nonzero(rows):
+    def nonzero(rows, values=3):
         return [
-            row for row in rows if any(isinstance(v, int) and v for v in row[-3:] if not isinstance(v, bool))
+            row
+            for row in rows
+            if any(isinstance(v, int) and v for v in row[-values:] if not isinstance(v, bool))
         ]
 
     raw = {
-        "team": sorted(TeamMonth.objects.values_list("team_id", "month", "reports", "people", "households")),
+        "team": sorted(
+            TeamMonth.objects.values_list("team_id", "month", "reports", "people", "households", "weeks")
+        ),
         "team_outcomes": sorted(
             TeamMonthOutcome.objects.values_list("team_id", "month", "service__code", "guided", "completed")
         ),
@@ -39,7 +43,10 @@ def snapshot():
     }
     raw["weeks"] = sorted(TeamWeek.objects.values_list("team_id", "week", "area_path", "reports"))
     raw["last"] = sorted(TeamLastReport.objects.values_list("team_id", "last_date"))
-    return {name: nonzero(rows) if name not in ("last",) else rows for name, rows in raw.items()}
+    return {
+        name: rows if name == "last" else nonzero(rows, 4 if name == "team" else 3)
+        for name, rows in raw.items()
+    }
 
 
 def test_running_totals_equal_a_rebuild_from_raw_reports(rosters, people):
@@ -96,3 +103,37 @@ def test_area_of_cuts_after_the_commune():
     assert totals.area_of("/15/02647/02647-001/") == "/15/02647/"
     assert totals.area_of("/15/02647/") == "/15/02647/"
     assert totals.area_of("/15/") == "/15/"
+
+
+def test_a_week_counts_once_in_the_month_of_its_monday(rosters, people):
+    """Thursday 1 October 2026 is in the week of Monday 28 September: that week is September's."""
+
+    def file(day):
+        activity, _created = file_report(
+            actor=people.admin,
+            report_id=uuid.uuid4(),
+            data=ReportInput(team=rosters.coc_leu.pk, date=day, people_reached=1),
+        )
+        return activity
+
+    def weeks():
+        return dict(
+            TeamMonth.objects.filter(team=rosters.coc_leu).values_list("month", "weeks").order_by("month")
+        )
+
+    sep, oct_ = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1)
+    first = file(datetime.date(2026, 10, 1))
+    file(datetime.date(2026, 10, 2))  # the same week again: still one week
+    assert weeks() == {sep: 1, oct_: 0}
+    assert TeamMonth.objects.get(team=rosters.coc_leu, month=oct_).reports == 2
+    edited = with_details(Activity.objects.filter(pk=first.pk)).get()
+    edited.created_by = people.admin
+    edit_report(
+        actor=people.admin,
+        activity=edited,
+        data=ReportInput(team=rosters.coc_leu.pk, date=datetime.date(2026, 10, 5), people_reached=1),
+    )
+    assert weeks() == {sep: 1, oct_: 1}
+    running = snapshot()
+    totals.rebuild()
+    assert snapshot() == running
