@@ -53,12 +53,13 @@ def drop_postgres_database(url: str, name: str) -> None:
 
 
 @contextlib.contextmanager
-def throwaway_instance(database_url: str | None) -> Iterator[Path]:
+def throwaway_instance(database_url: str | None, *, keep: bool = False) -> Iterator[Path]:
     """A temp ``TOCNS_VAR_DIR`` (yielded) and Django settings in ``os.environ``; removed at the end.
 
     ``DATABASE_URL`` is cleared so the developer's own database is never touched: SQLite in the var dir,
     or, with `database_url`, a new database created on that PostgreSQL server (its name printed) and
-    dropped at the end, after this process's connections to it are closed."""
+    dropped at the end, after this process's connections to it are closed (with `keep`, left in place and
+    its name printed, to look into afterwards; drop it by hand)."""
     var_dir = Path(tempfile.mkdtemp(prefix="tocns-bench-"))
     os.environ["TOCNS_VAR_DIR"] = str(var_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "tocns.settings"
@@ -76,8 +77,11 @@ def throwaway_instance(database_url: str | None) -> Iterator[Path]:
             from django.db import connections
 
             connections.close_all()
-            drop_postgres_database(database_url, database)
-            print(f"dropped database {database}")
+            if keep:
+                print(f"kept database {database} (drop it by hand: DROP DATABASE {database})")
+            else:
+                drop_postgres_database(database_url, database)
+                print(f"dropped database {database}")
         shutil.rmtree(var_dir, ignore_errors=True)
 
 

@@ -194,12 +194,16 @@ def team_refs(teams, on: datetime.date | None = None) -> list[TeamRef]:
             "pk", "name", "unit_id", "unit__name", "unit__path", "unit__households", "unit__parent_id"
         )
         .annotate(
-            n=Count("members", filter=current),
-            born=Count("members", filter=current & Q(members__birth_year__isnull=False)),
-            young=Count("members", filter=current & Q(members__birth_year__gte=on.year - YOUTH_AGE + 1)),
-            phones=Count("members", filter=current & Q(members__has_smartphone=True)),
-            leaders=Count("members", filter=current & Q(members__role=MemberRole.LEADER)),
-            trained=Count("members", filter=current & Q(members__trained=True)),
+            # Counting members.team_id, not members.id, keeps the member table out of it: every column
+            # read is in the member_counts_covering index.
+            n=Count("members__team", filter=current),
+            born=Count("members__team", filter=current & Q(members__birth_year__isnull=False)),
+            young=Count(
+                "members__team", filter=current & Q(members__birth_year__gte=on.year - YOUTH_AGE + 1)
+            ),
+            phones=Count("members__team", filter=current & Q(members__has_smartphone=True)),
+            leaders=Count("members__team", filter=current & Q(members__role=MemberRole.LEADER)),
+            trained=Count("members__team", filter=current & Q(members__trained=True)),
         )
     )
     return [
@@ -263,6 +267,7 @@ def score_teams(
     months_elapsed = max(1, len([m for m in period.months() if m <= end]))
     met = _targets_met(ids, period, end, today, shares_filter=by_member, totals_filter=by_month)
     scores = []
+    paper_before = today - datetime.timedelta(days=PAPER_AFTER_DAYS)
     for team in teams:
         pk, households = team.pk, team.unit.households
         members = team.crew
@@ -278,7 +283,7 @@ def score_teams(
         )
         score = _score(inputs)
         last_report = last.get(pk)
-        if last_report is None or (today - last_report).days > PAPER_AFTER_DAYS:
+        if last_report is None or last_report < paper_before:
             klass = PAPER
         elif score >= 70:
             klass = EFFECTIVE
@@ -311,9 +316,13 @@ def _values(inputs: Inputs) -> dict[str, float | None]:
 def _score(inputs: Inputs) -> int:
     """The weighted mean of the parts with data and weight, 0..100 (0 when none)."""
     weights = inputs.weights
-    counted = [(v, weights[name]) for name, v in _values(inputs).items() if v is not None and weights[name]]
-    total_weight = sum(w for _v, w in counted)
-    return round(100 * sum(v * w for v, w in counted) / total_weight) if total_weight else 0
+    total_weight = weighted = 0
+    for name, value in _values(inputs).items():
+        weight = weights[name]
+        if value is not None and weight:
+            total_weight += weight
+            weighted += value * weight
+    return round(100 * weighted / total_weight) if total_weight else 0
 
 
 def _parts(inputs: Inputs) -> list[Part]:

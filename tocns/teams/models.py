@@ -106,7 +106,13 @@ class Member(models.Model):
     class Meta:
         ordering = ["left_on", "role", "full_name"]
         verbose_name = _("thành viên tổ")
-        indexes = [models.Index(fields=["team", "left_on"])]
+        # Covering: a province's member counts per team (team_refs, crews_of) come from the index alone.
+        indexes = [
+            models.Index(
+                fields=["team", "left_on", "birth_year", "has_smartphone", "role", "trained"],
+                name="member_counts_covering",
+            )
+        ]
 
     def __str__(self):
         return self.full_name
