@@ -12,8 +12,8 @@ else Hiệu quả from 70, Đạt from 50, Chưa hiệu quả below. Everything 
 
 import calendar
 import datetime
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
 from tocns.reports.totals import area_of
 from tocns.teams.models import MemberRole, TeamStatus
-from tocns.teams.selectors import YOUTH_AGE
+from tocns.teams.selectors import NO_CREW, YOUTH_AGE, Crew
 
 REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
 PAPER_AFTER_DAYS = 60
@@ -101,29 +101,23 @@ class Part:
     reason: str
 
 
-@dataclass(slots=True)
 class UnitRef:
     """What a score shows of a team's unit (read as plain values: a province has thousands of teams)."""
 
-    pk: int
-    name: str
-    path: str
-    households: int | None
-    parent_id: int | None
+    __slots__ = ("pk", "name", "path", "households", "parent_id")
+
+    def __init__(self, pk: int, name: str, path: str, households: int | None, parent_id: int | None):
+        self.pk, self.name, self.path, self.households, self.parent_id = pk, name, path, households, parent_id
 
 
-@dataclass(slots=True)
 class TeamRef:
-    pk: int
-    name: str
-    unit: UnitRef
-    # Current members: {n, born (birth year known), young (under 35), phones, leaders, trained}, the
-    # figures teams.selectors.coverage_tree sums as well.
-    crew: dict = field(default_factory=dict)
+    __slots__ = ("pk", "name", "unit", "crew")
+
+    def __init__(self, pk: int, name: str, unit: UnitRef, crew: Crew = NO_CREW):
+        self.pk, self.name, self.unit, self.crew = pk, name, unit, crew
 
 
-@dataclass(slots=True)
-class Inputs:
+class Inputs(NamedTuple):
     """A team's figures for the period, from which its parts and their reasons are made."""
 
     weeks_done: int
@@ -136,21 +130,30 @@ class Inputs:
     weights: dict
 
 
-@dataclass
 class TeamScore:
-    team: TeamRef
-    score: int
-    klass: str
-    last_report: datetime.date | None = None
-    inputs: Inputs | None = field(default=None, repr=False)
+    """A team's score and class; its parts and their reasons are made when shown (a dashboard shows ten
+    of thousands), from ``inputs``."""
+
+    __slots__ = ("team", "score", "klass", "last_report", "inputs")
+
+    def __init__(self, team, score: int, klass: str, last_report=None, inputs: Inputs | None = None):
+        self.team, self.score, self.klass, self.last_report, self.inputs = (
+            team,
+            score,
+            klass,
+            last_report,
+            inputs,
+        )
+
+    def __repr__(self):
+        return f"TeamScore({self.team.name!r}, {self.score}, {self.klass})"
 
     @property
     def class_label(self) -> str:
         return str(CLASS_LABELS[self.klass])
 
-    @cached_property
+    @property
     def parts(self) -> list[Part]:
-        """The parts with their reasons, made when shown (a dashboard shows ten of thousands)."""
         return _parts(self.inputs)
 
     @property
@@ -211,7 +214,7 @@ def team_refs(teams, on: datetime.date | None = None) -> list[TeamRef]:
             pk,
             name,
             UnitRef(unit_pk, unit_name, path, households, parent_pk),
-            {"n": n, "born": born, "young": young, "phones": phones, "leaders": leaders, "trained": trained},
+            Crew(n, born, young, phones, leaders, trained),
         )
         for pk, name, unit_pk, unit_name, path, households, parent_pk, n, born, young, phones, leaders, trained in rows
     ]
@@ -272,14 +275,14 @@ def score_teams(
         pk, households = team.pk, team.unit.households
         members = team.crew
         inputs = Inputs(
-            weeks_done=weeks.get(pk, 0),
-            weeks_total=weeks_total,
-            helped=people.get(pk, 0) or 0,
-            households=households or 0,
-            months_elapsed=months_elapsed,
-            targets=met.get(pk),
-            crew=(members["n"], members["trained"], members["phones"]) if members["n"] else None,
-            weights=weights,
+            weeks.get(pk, 0),
+            weeks_total,
+            people.get(pk, 0),
+            households or 0,
+            months_elapsed,
+            met.get(pk),
+            (members.n, members.trained, members.phones) if members.n else None,
+            weights,
         )
         score = _score(inputs)
         last_report = last.get(pk)
@@ -291,7 +294,7 @@ def score_teams(
             klass = PASSING
         else:
             klass = WEAK
-        scores.append(TeamScore(team=team, score=score, klass=klass, last_report=last_report, inputs=inputs))
+        scores.append(TeamScore(team, score, klass, last_report, inputs))
     return scores
 
 

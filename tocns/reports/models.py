@@ -108,8 +108,9 @@ class TeamWeek(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "week"], name="team_week_once")]
-        # Covering: regularity counts a province's team-weeks from the index alone.
-        indexes = [models.Index(fields=["area_path", "week", "team", "reports"], name="team_week_covering")]
+        # Scores read one week of a province (the week a period starts in, when it starts after a Monday):
+        # the week first, so that is one short range of the index.
+        indexes = [models.Index(fields=["week", "area_path", "team", "reports"], name="team_week_by_week")]
 
     def __str__(self):
         return f"{self.team_id} {self.week:%d/%m/%Y}: {self.reports}"

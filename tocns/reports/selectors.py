@@ -123,7 +123,7 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         team_selectors.coverage_tree(
             unit,
             children,
-            crews={t.pk: {"team_id": t.pk, **t.crew} for t in refs},
+            crews={t.pk: t.crew for t in refs},
             team_paths={t.pk: t.unit.path for t in refs},
         )
         if unit is not None
