@@ -84,22 +84,31 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
     )
     in_period = {"month__gte": period.start, "month__lte": period.end}
-    monthly = dict(
+    # Grouped by the path as well: for a province or the country the child rows are sums of these same
+    # per-commune rows (see _children), so one query each serves both.
+    key = "area_path" if month_model is AreaMonth else "unit_path"
+    month_rows = list(
         month_model.objects.filter(**_scope(unit, month_model), **in_period)
-        .values("month")
-        .annotate(n=Sum("reports"))
-        .values_list("month", "n")
+        .values_list(key, "month")
+        .annotate(n=Sum("reports"), p=Sum("people"))
+        .order_by()
     )
-    people = (
-        month_model.objects.filter(**_scope(unit, month_model), **in_period).aggregate(p=Sum("people"))["p"]
-        or 0
-    )
-    sums = {
-        row["service_id"]: row
-        for row in outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
-        .values("service_id")
+    outcome_rows = list(
+        outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
+        .values_list(key, "service_id")
         .annotate(g=Sum("guided"), c=Sum("completed"))
-    }
+        .order_by()
+    )
+    monthly: dict = {}
+    people = 0
+    for _path, month, reports, helped in month_rows:
+        monthly[month] = monthly.get(month, 0) + (reports or 0)
+        people += helped or 0
+    sums: dict = {}
+    for _path, service_id, guided, completed in outcome_rows:
+        entry = sums.setdefault(service_id, {"g": 0, "c": 0})
+        entry["g"] += guided or 0
+        entry["c"] += completed or 0
     targets = targets or {}
     services = [
         ServiceFigure(
@@ -143,13 +152,23 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
             key=lambda s: (s.klass != scoring.PAPER, s.last_report or datetime.date.min, s.score),
         ),
     )
-    dashboard.children = _children(unit, period, scores, children, by_child)
+    shared = (month_rows, outcome_rows) if month_model is AreaMonth and _children_by_area(unit) else None
+    dashboard.children = _children(unit, period, scores, children, by_child, shared)
     return dashboard
 
 
-def _children(unit: Unit | None, period: scoring.Period, scores, children, coverage) -> list[ChildRow]:
+def _children_by_area(unit: Unit | None) -> bool:
+    """A province's children are communes: the per-commune totals. A commune's are villages: its teams'."""
+    return unit is None or unit.path.count("/") <= 2
+
+
+def _children(
+    unit: Unit | None, period: scoring.Period, scores, children, coverage, shared=None
+) -> list[ChildRow]:
     """Child units ranked by people who completed a service, with the teams attached to the unit itself
-    as a row of their own, so the rows add up to the unit's figures. ``coverage``: {child pk: Coverage}."""
+    as a row of their own, so the rows add up to the unit's figures. ``coverage``: {child pk: Coverage};
+    ``shared``: the (path, month, reports, people) and (path, service, guided, completed) rows build()
+    read already, when they are the per-commune ones."""
     if not children:
         return []
     base = unit.path if unit else "/"
@@ -160,25 +179,34 @@ def _children(unit: Unit | None, period: scoring.Period, scores, children, cover
 
     rows = {c.path: ChildRow(unit=c, label=c.name) for c in children}
     own = ChildRow(unit=None, label="")
-    # A province's children are communes: the per-commune totals. A commune's are villages: its teams'.
-    by_area = unit is None or unit.path.count("/") <= 2
-    month_model, outcome_model = (AreaMonth, AreaMonthOutcome) if by_area else (TeamMonth, TeamMonthOutcome)
-    key = "area_path" if month_model is AreaMonth else "unit_path"
-    in_period = {"month__gte": period.start, "month__lte": period.end}
-    for row in (
-        month_model.objects.filter(**_scope(unit, month_model), **in_period)
-        .values(key)
-        .annotate(r=Sum("reports"), p=Sum("people"))
-    ):
-        target = rows.get(child_path(row[key]) or "", own)
-        target.reports += row["r"] or 0
-        target.people += row["p"] or 0
-    for row in (
-        outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
-        .values(key)
-        .annotate(c=Sum("completed"))
-    ):
-        rows.get(child_path(row[key]) or "", own).completed += row["c"] or 0
+    if shared is None:
+        by_area = _children_by_area(unit)
+        month_model, outcome_model = (
+            (AreaMonth, AreaMonthOutcome) if by_area else (TeamMonth, TeamMonthOutcome)
+        )
+        key = "area_path" if by_area else "unit_path"
+        in_period = {"month__gte": period.start, "month__lte": period.end}
+        month_rows = (
+            month_model.objects.filter(**_scope(unit, month_model), **in_period)
+            .values_list(key)
+            .annotate(r=Sum("reports"), p=Sum("people"))
+            .order_by()
+        )
+        outcome_rows = (
+            outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
+            .values_list(key)
+            .annotate(c=Sum("completed"))
+            .order_by()
+        )
+    else:
+        month_rows = ((path, reports, helped) for path, _month, reports, helped in shared[0])
+        outcome_rows = ((path, completed) for path, _service, _guided, completed in shared[1])
+    for path, reports, helped in month_rows:
+        target = rows.get(child_path(path) or "", own)
+        target.reports += reports or 0
+        target.people += helped or 0
+    for path, completed in outcome_rows:
+        rows.get(child_path(path) or "", own).completed += completed or 0
     for score in scores:
         target = rows.get(child_path(score.team.unit.path) or "", own)
         target.teams += 1
