@@ -15,15 +15,15 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
 from tocns.reports.totals import area_of
-from tocns.teams.models import MemberRole, TeamStatus
-from tocns.teams.selectors import NO_CREW, YOUTH_AGE, Crew
+from tocns.teams.models import TeamStatus
+from tocns.teams.selectors import NO_CREW, Crew, crew_counts
 
 REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
 PAPER_AFTER_DAYS = 60
@@ -188,35 +188,17 @@ def _weeks(start: datetime.date, end: datetime.date) -> int:
 def team_refs(teams, on: datetime.date | None = None) -> list[TeamRef]:
     """The active ones of the given teams with their unit and their current members counted, as plain rows
     from one grouped query (no model instances: a province has thousands)."""
-    on = on or timezone.localdate()
-    current = Q(members__left_on__isnull=True)
     rows = (
         teams.filter(status=TeamStatus.ACTIVE)
         .order_by()
         .values_list(
             "pk", "name", "unit_id", "unit__name", "unit__path", "unit__households", "unit__parent_id"
         )
-        .annotate(
-            # Counting members.team_id, not members.id, keeps the member table out of it: every column
-            # read is in the member_counts_covering index.
-            n=Count("members__team", filter=current),
-            born=Count("members__team", filter=current & Q(members__birth_year__isnull=False)),
-            young=Count(
-                "members__team", filter=current & Q(members__birth_year__gte=on.year - YOUTH_AGE + 1)
-            ),
-            phones=Count("members__team", filter=current & Q(members__has_smartphone=True)),
-            leaders=Count("members__team", filter=current & Q(members__role=MemberRole.LEADER)),
-            trained=Count("members__team", filter=current & Q(members__trained=True)),
-        )
+        .annotate(**crew_counts(on, through="members__"))
     )
     return [
-        TeamRef(
-            pk,
-            name,
-            UnitRef(unit_pk, unit_name, path, households, parent_pk),
-            Crew(n, born, young, phones, leaders, trained),
-        )
-        for pk, name, unit_pk, unit_name, path, households, parent_pk, n, born, young, phones, leaders, trained in rows
+        TeamRef(pk, name, UnitRef(unit_pk, unit_name, path, households, parent_pk), Crew(*counts))
+        for pk, name, unit_pk, unit_name, path, households, parent_pk, *counts in rows
     ]
 
 
@@ -227,9 +209,9 @@ def score_teams(
     today: datetime.date | None = None,
     path: str | None = None,
 ) -> list[TeamScore]:
-    """Scores of the given active teams (a queryset, or team_refs() of one); five grouped queries
-    whatever their number. With ``path`` (all
-    the teams are under that unit path) the queries filter on the path instead of a list of ids."""
+    """Scores of the given active teams (a queryset, or team_refs() of one); a handful of grouped
+    queries whatever their number. With ``path`` (all the teams are under that unit path) the queries
+    filter on the path instead of a list of ids."""
     today = today or timezone.localdate()
     end = period.elapsed_end(today)
     if not isinstance(teams, list):

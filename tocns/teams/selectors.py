@@ -182,21 +182,27 @@ def coverage_tree(
     return Coverage(**whole), {pk: Coverage(**values) for pk, values in totals.items()}
 
 
-def crews_of(members, on=None) -> dict[int, Crew]:
-    """{team id: Crew} of the given members (a scoped queryset of current members), one grouped query."""
+def crew_counts(on=None, through: str = "") -> dict:
+    """The Count expressions of a Crew, in its field order, for a values() query over members
+    (``through=""``) or over teams (``through="members__"``). Current members only; each counts team_id,
+    not id, so every column read is in the member_counts_covering index."""
     on = on or timezone.localdate()
-    youth_from = on.year - YOUTH_AGE + 1
-    # Counting team_id, not id: every column read is in the member_counts_covering index.
-    rows = (
-        members.order_by()
-        .values_list("team_id")
-        .annotate(
-            n=Count("team"),
-            born=Count("team", filter=Q(birth_year__isnull=False)),
-            young=Count("team", filter=Q(birth_year__gte=youth_from)),
-            phones=Count("team", filter=Q(has_smartphone=True)),
-            leaders=Count("team", filter=Q(role=MemberRole.LEADER)),
-            trained=Count("team", filter=Q(trained=True)),
-        )
-    )
+    current = Q(**{f"{through}left_on__isnull": True})
+
+    def count(**condition):
+        return Count(f"{through}team", filter=current & Q(**{through + k: v for k, v in condition.items()}))
+
+    return {
+        "n": count(),
+        "born": count(birth_year__isnull=False),
+        "young": count(birth_year__gte=on.year - YOUTH_AGE + 1),
+        "phones": count(has_smartphone=True),
+        "leaders": count(role=MemberRole.LEADER),
+        "trained": count(trained=True),
+    }
+
+
+def crews_of(members, on=None) -> dict[int, Crew]:
+    """{team id: Crew} of the given members (a scoped queryset), one grouped query."""
+    rows = members.order_by().values_list("team_id").annotate(**crew_counts(on))
     return {team_id: Crew(*counts) for team_id, *counts in rows}

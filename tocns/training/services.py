@@ -108,15 +108,11 @@ def mark_attendance(*, actor, session: Session, present_ids: set[int]) -> int:
     return sum(1 for e in enrolments if e.attended)
 
 
-def sync_trained(member_ids=None) -> int:
+def sync_trained(member_ids) -> int:
     """Member.trained = has attended at least one class, for the given members (ids, or a queryset of
-    ids; None: everyone). Returns how many members were written."""
-    if member_ids is None:
-        members = Member.objects.all()
-    elif isinstance(member_ids, QuerySet):
-        members = Member.objects.filter(pk__in=member_ids)
-    else:
-        members = Member.objects.filter(pk__in=set(member_ids))
+    ids). Returns how many members were written."""
+    ids = member_ids if isinstance(member_ids, QuerySet) else set(member_ids)
+    members = Member.objects.filter(pk__in=ids)
     return members.update(trained=Exists(Enrolment.objects.filter(member=OuterRef("pk"), attended=True)))
 
 
