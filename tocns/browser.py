@@ -6,6 +6,8 @@ import shutil
 import socket
 import threading
 
+from django.db import OperationalError
+
 CHROMIUM = os.environ.get("TOCNS_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google's hosts from a machine with no network.
 CHROMIUM_ARGS = [
@@ -35,6 +37,23 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{base_url}/")
+
+
+def poll(predicate, page, timeout_ms: int = 10_000, says=None) -> None:
+    """Polls predicate until it is true. Unlike page.wait_for_function, a predicate that calls page.evaluate
+    waits for the promise the script returns (wait_for_function takes the promise itself as true).
+    On timeout the error carries says(), what the page shows, to say why."""
+    waited = 0
+    while True:
+        try:
+            if predicate():
+                return
+        except OperationalError:
+            pass  # SQLite's in-memory test database is briefly locked while the server writes
+        if waited >= timeout_ms:
+            raise AssertionError(f"timed out waiting; {says() if says else page.url}")
+        page.wait_for_timeout(100)
+        waited += 100
 
 
 def fits_width(page) -> bool:

@@ -1,28 +1,19 @@
 """On a 360×740 phone: three taps report; offline reports wait on the phone and are sent once."""
 
 import pytest
-from django.db import OperationalError
 
 from tocns.activities.models import Activity
-from tocns.browser import PHONE, NetworkSwitch, fits_width, sign_in
+from tocns.browser import PHONE, NetworkSwitch, fits_width, poll, sign_in
 from tocns.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def wait_for(predicate, page, timeout_ms=10_000):
-    waited = 0
-    while True:
-        try:
-            if predicate():
-                return
-        except OperationalError:
-            pass  # SQLite's in-memory test database is briefly locked while the server writes
-        if waited >= timeout_ms:
-            status = page.text_content("#outbox") if page.locator("#outbox").count() else ""
-            raise AssertionError(f"timed out waiting; the page says: {status}")
-        page.wait_for_timeout(100)
-        waited += 100
+    def outbox():
+        return "the page says: " + (page.text_content("#outbox") if page.locator("#outbox").count() else "")
+
+    poll(predicate, page, timeout_ms, says=outbox)
 
 
 def tap_service(page, name, count):

@@ -2,14 +2,27 @@
 
 import pytest
 
-from tocns.browser import PHONE, NetworkSwitch, fits_width, sign_in
+from tocns.browser import PHONE, NetworkSwitch, fits_width, poll, sign_in
 from tocns.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
+KEPT = "caches.open('tocns-pages').then(c => c.keys()).then(ks => ks.map(k => new URL(k.url).pathname))"
 
-def wait_until(page, script, timeout_ms=10_000):
-    page.wait_for_function(script, timeout=timeout_ms, polling=100)
+
+def kept(page) -> list[str]:
+    """What the service worker's page cache holds (page.evaluate waits for the promise)."""
+    return page.evaluate(KEPT)
+
+
+def wait_until_kept(page, *paths):
+    poll(lambda: set(paths) <= set(kept(page)), page, says=lambda: f"the phone keeps {kept(page)}")
+
+
+def shown(page) -> str:
+    """The page's text once the worker has answered: the guide, or its offline notice."""
+    poll(lambda: page.locator("h1").count() or "Không có mạng" in page.text_content("body"), page)
+    return page.text_content("body")
 
 
 def test_member_reads_guides_offline(transactional_db, live_server, people, write_article, browser, shoot):
@@ -24,9 +37,10 @@ def test_member_reads_guides_offline(transactional_db, live_server, people, writ
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.goto(f"{base}/cam-nang/kich-hoat-vneid/")
     assert "Kích hoạt tài khoản định danh điện tử" in page.text_content("h1")
-    # The worker keeps the opened guide, and the guides of every service without being asked.
-    wait_until(page, "caches.match('/cam-nang/kich-hoat-vneid/').then(Boolean)")
-    wait_until(page, "caches.match('/cam-nang/nop-ho-so/').then(Boolean)")
+    # The worker keeps the opened guide, and the guides of every service without being asked; the
+    # list's version is written last, once all of them are kept.
+    wait_until_kept(page, "/cam-nang/kich-hoat-vneid/", "/cam-nang/nop-ho-so/", "/cam-nang/ngoai-tuyen.json")
+    assert "/cam-nang/hoi-dap-chung/" not in kept(page)
     assert fits_width(page)
     shoot(page, "guide-phone")
 
@@ -34,17 +48,39 @@ def test_member_reads_guides_offline(transactional_db, live_server, people, writ
     context.set_offline(True)
     reopened = page.reload()
     assert reopened.from_service_worker
-    assert "Kích hoạt tài khoản định danh điện tử" in page.text_content("h1")
+    assert "Kích hoạt tài khoản định danh điện tử" in shown(page)
     page.goto(f"{base}/cam-nang/nop-ho-so/")  # never opened: kept because it is a service's guide
-    # On a loaded machine goto has returned with the body still empty: wait for either answer the
-    # worker can give, the guide or the offline notice, then say in full what was shown if it is wrong.
-    wait_until(page, "document.querySelector('h1') || document.body.innerText.includes('Không có mạng')")
-    kept = page.evaluate(
-        "caches.open('tocns-pages').then(c => c.keys()).then(ks => ks.map(k => new URL(k.url).pathname))"
-    )
-    assert "Nộp hồ sơ dịch vụ công" in page.text_content("body"), (page.text_content("body"), kept)
+    assert "Nộp hồ sơ dịch vụ công" in shown(page)
     page.goto(f"{base}/cam-nang/hoi-dap-chung/")  # neither opened nor a guide
-    assert "Không có mạng" in page.text_content("body")
+    assert "Không có mạng" in shown(page)
+    context.close()
+    network.close()
+
+
+def test_a_guide_lost_from_the_phone_is_fetched_at_the_next_sync(
+    transactional_db, live_server, people, write_article, browser
+):
+    """No guide changed, so the list's version is the one the phone holds; the guide it lost (a fetch cut
+    off when the signal dropped, a copy cleared) must still come back."""
+    write_article("kich-hoat-vneid", "Kích hoạt tài khoản định danh điện tử", services=["vneid"])
+    write_article("nop-ho-so", "Nộp hồ sơ dịch vụ công", services=["public_services"])
+    network = NetworkSwitch(live_server.thread.host, live_server.thread.port)
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", service_workers="allow")
+    page = context.new_page()
+    sign_in(page, network.url, "0912345679", PASSWORD)
+    wait_until_kept(page, "/cam-nang/kich-hoat-vneid/", "/cam-nang/nop-ho-so/", "/cam-nang/ngoai-tuyen.json")
+    page.evaluate("caches.open('tocns-pages').then(c => c.delete('/cam-nang/nop-ho-so/'))")
+    # The phone stops the worker, as phones do; the next page a member opens starts it and asks for a sync.
+    devtools = context.new_cdp_session(page)
+    devtools.send("ServiceWorker.enable")
+    devtools.send("ServiceWorker.stopAllWorkers")
+    page.goto(f"{network.url}/")
+    wait_until_kept(page, "/cam-nang/nop-ho-so/")
+
+    network.cut()
+    context.set_offline(True)
+    page.goto(f"{network.url}/cam-nang/nop-ho-so/")
+    assert "Nộp hồ sơ dịch vụ công" in shown(page)
     context.close()
     network.close()
 

@@ -11,10 +11,11 @@ var OFFLINE = "<!doctype html><meta charset=utf-8><meta name=viewport content='w
   "<a href='" + REPORT + "'>{% translate 'Mở trang báo cáo' as open %}{{ open|escapejs }}</a></p>";
 
 function keep(url, response) {
-  /* Only a real page: a redirect (to sign-in) or an error page must not stand in for the form. */
-  if (!response.ok || response.redirected || response.type !== "basic") return Promise.resolve();
+  /* Only a real page: a redirect (to sign-in) or an error page must not stand in for the form.
+     Resolves to whether the page was kept. */
+  if (!response.ok || response.redirected || response.type !== "basic") return Promise.resolve(false);
   var copy = response.clone();
-  return caches.open(PAGES).then(function (cache) { return cache.put(url, copy); });
+  return caches.open(PAGES).then(function (cache) { return cache.put(url, copy); }).then(function () { return true; });
 }
 
 self.addEventListener("install", function (event) {
@@ -29,24 +30,35 @@ self.addEventListener("install", function (event) {
 function keepsPage(path) { return path === REPORT || (path.indexOf(HANDBOOK) === 0 && path !== GUIDES); }
 
 /* The guides for every service, so a member can show them in a village without signal. The list's
-   version changes when a guide does; at most one check every ten minutes. */
-var guidesCheckedAt = 0;
+   version changes when a guide does; then every guide is fetched again. Otherwise only those missing
+   from the phone are: a fetch cut off when the signal dropped, a copy the phone cleared. The version is
+   written once no fetch failed for want of a network, and a sync that met none is not repeated for ten
+   minutes. One sync runs at a time. */
+var guidesCheckedAt = 0, syncing = null;
+function fetchGuides(cache, urls, changed) {
+  return Promise.all(urls.map(function (url) {
+    return (changed ? Promise.resolve(null) : cache.match(url)).then(function (hit) {
+      if (hit) return true;
+      /* Kept, or answered without a page (false): the server was reached. Unreached: null. */
+      return fetch(url, { credentials: "same-origin" }).then(function (r) { return keep(url, r); }, function () { return null; });
+    });
+  })).then(function (results) { return results.indexOf(null) < 0; });
+}
 function syncGuides() {
-  if (Date.now() - guidesCheckedAt < 600000) return Promise.resolve();
+  if (syncing || Date.now() - guidesCheckedAt < 600000) return syncing || Promise.resolve();
   guidesCheckedAt = Date.now();
-  return fetch(GUIDES, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (list) {
+  syncing = fetch(GUIDES, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (list) {
     if (!list || !list.version) return;
     return caches.open(PAGES).then(function (cache) {
       return cache.match(GUIDES).then(function (old) { return old ? old.json() : null; }).then(function (stored) {
-        if (stored && stored.version === list.version) return;
-        return Promise.all(list.urls.map(function (url) {
-          return fetch(url, { credentials: "same-origin" }).then(function (r) { return keep(url, r); }, function () {});
-        })).then(function () {
-          return cache.put(GUIDES, new Response(JSON.stringify(list), { headers: { "Content-Type": "application/json" } }));
-        });
+        return fetchGuides(cache, list.urls, !stored || stored.version !== list.version);
+      }).then(function (reached) {
+        if (!reached) { guidesCheckedAt = 0; return; }
+        return cache.put(GUIDES, new Response(JSON.stringify(list), { headers: { "Content-Type": "application/json" } }));
       });
     });
-  }).catch(function () {});
+  }, function () { guidesCheckedAt = 0; }).catch(function () {}).then(function () { syncing = null; });
+  return syncing;
 }
 
 self.addEventListener("message", function (event) {
@@ -70,7 +82,7 @@ self.addEventListener("fetch", function (event) {
     var key = url.pathname + url.search;
     event.respondWith(
       fetch(request).then(function (response) {
-        if (keepsPage(url.pathname)) keep(key, response);
+        if (keepsPage(url.pathname)) event.waitUntil(keep(key, response));
         return response;
       }, function () {
         return caches.open(PAGES).then(function (cache) {
