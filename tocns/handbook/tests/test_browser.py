@@ -51,6 +51,7 @@ def test_member_reads_guides_offline(transactional_db, live_server, people, writ
     assert "Kích hoạt tài khoản định danh điện tử" in shown(page)
     page.goto(f"{base}/cam-nang/nop-ho-so/")  # never opened: kept because it is a service's guide
     assert "Nộp hồ sơ dịch vụ công" in shown(page)
+    shoot(page, "guide-offline-phone")
     page.goto(f"{base}/cam-nang/hoi-dap-chung/")  # neither opened nor a guide
     assert "Không có mạng" in shown(page)
     context.close()
