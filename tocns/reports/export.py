@@ -16,6 +16,7 @@ from docx.table import _Cell
 
 from tocns.core.excel import Sheet, write_workbook
 from tocns.evaluation import scoring
+from tocns.teams import selectors as team_selectors
 from tocns.teams.models import Team
 from tocns.units.models import Unit, UnitKind
 
@@ -35,7 +36,7 @@ def build_dashboard(unit: Unit, period: scoring.Period, teams) -> selectors.Dash
 
 def system_teams(unit: Unit):
     """Every team below the unit: the command runs as the system, not as a user with a scope."""
-    return Team.objects.filter(unit__path__startswith=unit.path)
+    return team_selectors.under(Team.objects.all(), unit)
 
 
 def render(board: selectors.Dashboard, fmt: str, *, today: datetime.date | None = None) -> bytes:

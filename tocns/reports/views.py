@@ -8,6 +8,7 @@ from tocns.accounts import selectors as access
 from tocns.evaluation import scoring
 from tocns.evaluation.forms import WeightsForm
 from tocns.evaluation.models import ScoreWeights
+from tocns.teams import selectors as team_selectors
 
 from . import charts, selectors
 
@@ -23,7 +24,7 @@ def _render_dashboard(request, unit):
     period, period_error = _period(request)
     teams = access.teams_for(request.user)
     if unit is not None:
-        teams = teams.filter(unit__path__startswith=unit.path)
+        teams = team_selectors.under(teams, unit)
     board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))
     top_service = max((s.completed for s in board.services), default=0) or 1
     context = {
@@ -74,7 +75,7 @@ def follow_up(request, code: str):
     """Teams to call: those only on paper first, then the weak ones, each with the reasons."""
     unit, _can_edit = access.unit_for(request.user, code)
     period, period_error = _period(request)
-    teams = access.teams_for(request.user).filter(unit__path__startswith=unit.path)
+    teams = team_selectors.under(access.teams_for(request.user), unit)
     scores = scoring.score_teams(teams, period, scoring.weights_for(unit), path=unit.path)
     rows = sorted(
         (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
@@ -119,7 +120,7 @@ def export(request, code: str, fmt: str):
         period = scoring.Period.parse(request.GET.get("ky"))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    teams = access.teams_for(request.user).filter(unit__path__startswith=unit.path)
+    teams = team_selectors.under(access.teams_for(request.user), unit)
     board = official.build_dashboard(unit, period, teams)
     response = HttpResponse(official.render(board, fmt), content_type=official.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{official.filename(board, fmt)}"'

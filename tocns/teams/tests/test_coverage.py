@@ -76,3 +76,22 @@ def test_coverage_by_child_equals_the_per_unit_coverage(tree):
         expected = {unit.pk: Coverage.of(unit) for unit in with_coverage(Unit.objects.filter(parent=parent))}
         assert by_child == {child.pk: expected[child.pk] for child in children}
         assert coverage_of(parent) == Coverage.of(with_coverage(Unit.objects.filter(pk=parent.pk)).get())
+
+
+def test_teams_under_a_unit_are_its_own_and_those_of_units_below_it(tree):
+    from tocns.teams.models import Team
+    from tocns.teams.selectors import under
+
+    build(tree)
+
+    def names(unit, teams=None):
+        return sorted(
+            under(Team.objects.all() if teams is None else teams, unit).values_list("name", flat=True)
+        )
+
+    assert names(tree.muong_khuong) == ["Tổ CNS xã", "Tổ Na Lang", "Tổ Pha Long"]
+    assert names(tree.lao_cai) == ["Tổ CNS xã", "Tổ Cốc Lếu", "Tổ Na Lang", "Tổ Pha Long"]
+    assert names(tree.na_lang) == ["Tổ Na Lang"]
+    assert names(tree.tuyen_quang) == ["Tổ Lũng Cú"]
+    # A narrower scope given stays narrow: under() only adds the unit's subtree.
+    assert names(tree.lao_cai, Team.objects.filter(name="Tổ Na Lang")) == ["Tổ Na Lang"]
