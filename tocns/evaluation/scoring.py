@@ -137,13 +137,11 @@ class TeamScore:
     __slots__ = ("team", "score", "klass", "last_report", "inputs")
 
     def __init__(self, team, score: int, klass: str, last_report=None, inputs: Inputs | None = None):
-        self.team, self.score, self.klass, self.last_report, self.inputs = (
-            team,
-            score,
-            klass,
-            last_report,
-            inputs,
-        )
+        self.team = team
+        self.score = score
+        self.klass = klass
+        self.last_report = last_report
+        self.inputs = inputs
 
     def __repr__(self):
         return f"TeamScore({self.team.name!r}, {self.score}, {self.klass})"

@@ -159,7 +159,7 @@ def coverage_tree(
         pk = by_path.get(child_of(path, unit.path))
         return own if pk is None else totals[pk]
 
-    teams = Team.objects.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path)
+    teams = under(Team.objects.filter(status=TeamStatus.ACTIVE), unit)
     if team_paths is None:
         team_paths = dict(teams.values_list("pk", "unit__path"))
     covered = set(team_paths.values())
