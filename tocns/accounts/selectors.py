@@ -128,6 +128,16 @@ def teams_for(user):
     return Team.objects.filter(scope_q(user, field="unit__path"))
 
 
+def teams_under(user, unit):
+    """The teams the user may see at or below the unit. When the user's scope covers the unit (as
+    unit_for() has checked for a page of it), that is every team below it, selected by the unit's path
+    alone: the scope's own path filter, joined in, would make PostgreSQL read every team again."""
+    from tocns.teams.models import Team
+    from tocns.teams.selectors import under
+
+    return under(Team.objects.all() if covers(user, unit.path) else teams_for(user), unit)
+
+
 def team_for(user, pk: int):
     """(team, can_edit_roster). Officers over the team's unit and its team leaders edit the roster;
     members read; anybody else gets 404."""

@@ -1,7 +1,8 @@
 import math
 
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Func, IntegerField, Subquery
+from django.db import connections
+from django.db.models import BooleanField, Expression, F, Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 
 
@@ -18,6 +19,48 @@ def subquery_count(qs, *, distinct: bool = True):
 def subquery_sum(qs, field: str):
     summed = qs.order_by().annotate(_s=Func(F(field), function="SUM")).values("_s")
     return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
+
+
+class InSubquery(Expression):
+    """``column IN (subquery)`` as a filter; on PostgreSQL written ``column = ANY(ARRAY(subquery))``.
+
+    The planner cannot tell how many rows an IN over a path-prefix subquery selects, so for the teams
+    under a province it hash-joins a scan of every team in the country (80,000 at scale 1.0). The ARRAY
+    form is computed once and then probes the column's index. Measured on the teams under the largest
+    province (4,021 of 79,810) with their members counted: 28.8 ms to 19.6 ms."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset):
+        super().__init__()
+        self.column, self.subquery = F(column), Subquery(queryset.order_by())
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.subquery = exprs
+
+    def as_sql(self, compiler, connection, array: bool = False):
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)
+        sql = f"{column} = ANY(ARRAY{subquery})" if array else f"{column} IN {subquery}"
+        return sql, (*column_params, *subquery_params)
+
+    def as_postgresql(self, compiler, connection):
+        return self.as_sql(compiler, connection, array=True)
+
+
+def plain_rows(queryset) -> list[tuple]:
+    """The rows of a values_list() queryset as the database driver returns them, without Django's
+    per-value converters (an int() on every counted column: on a province's 4,021 teams with six member
+    counts each, 4 ms of a 26 ms read). Only for columns the driver already returns as wanted: integers
+    and text (on SQLite, booleans and dates would come back raw)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def counted_page(rows_of, number, per_page: int) -> Page:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tocns.core.queries import plain_rows
 from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
 from tocns.reports.totals import area_of
 from tocns.teams.models import TeamStatus
@@ -183,21 +184,34 @@ def _weeks(start: datetime.date, end: datetime.date) -> int:
     return max(1, (end - first).days // 7 + 1)
 
 
-def team_refs(teams, on: datetime.date | None = None) -> list[TeamRef]:
+def unit_refs(units) -> dict[int, UnitRef]:
+    """{unit id: UnitRef} of the given units (a queryset), read as plain rows."""
+    rows = units.order_by().values_list("pk", "name", "path", "households", "parent_id")
+    return {row[0]: UnitRef(*row) for row in rows}
+
+
+def team_refs(
+    teams, on: datetime.date | None = None, units: dict[int, UnitRef] | None = None
+) -> list[TeamRef]:
     """The active ones of the given teams with their unit and their current members counted, as plain rows
-    from one grouped query (no model instances: a province has thousands)."""
-    rows = (
-        teams.filter(status=TeamStatus.ACTIVE)
-        .order_by()
-        .values_list(
-            "pk", "name", "unit_id", "unit__name", "unit__path", "unit__households", "unit__parent_id"
-        )
+    (no model instances: a province has thousands). The teams and their members are one grouped query,
+    not joined to the units: that join made PostgreSQL scan every team in the country. ``units``:
+    {unit id: UnitRef} holding at least the teams' units, when the caller has read them already (a
+    dashboard reads its subtree's units once); else a second query reads them."""
+    active = teams.filter(status=TeamStatus.ACTIVE)
+    rows = plain_rows(
+        active.order_by()
+        .values_list("pk", "name", "unit_id")
         .annotate(**crew_counts(on, through="members__"))
     )
-    return [
-        TeamRef(pk, name, UnitRef(unit_pk, unit_name, path, households, parent_pk), Crew(*counts))
-        for pk, name, unit_pk, unit_name, path, households, parent_pk, *counts in rows
-    ]
+    if units is None or any(unit_pk not in units for _pk, _name, unit_pk, *_counts in rows):
+        from tocns.units.models import Unit
+
+        units = {
+            **(units or {}),
+            **unit_refs(Unit.objects.filter(pk__in=active.order_by().values("unit_id"))),
+        }
+    return [TeamRef(pk, name, units[unit_pk], Crew(*counts)) for pk, name, unit_pk, *counts in rows]
 
 
 def score_teams(
@@ -233,7 +247,7 @@ def score_teams(
     # Weeks with a report: those starting in the period's months (TeamMonth.weeks, kept by the month of
     # their Monday), plus the week the period starts in when it starts after a Monday.
     weeks, people = {}, {}
-    for team_id, done, helped in (
+    for team_id, done, helped in plain_rows(  # integers: no converters needed
         TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
         .values("team_id")
         .annotate(w=Sum("weeks"), p=Sum("people"))
@@ -251,6 +265,7 @@ def score_teams(
     met = _targets_met(ids, period, end, today, shares_filter=by_member, totals_filter=by_month)
     scores = []
     paper_before = today - datetime.timedelta(days=PAPER_AFTER_DAYS)
+    weight_list = tuple(weights[name] for name in PART_NAMES)
     for team in teams:
         pk, households = team.pk, team.unit.households
         members = team.crew
@@ -264,7 +279,7 @@ def score_teams(
             (members.n, members.trained, members.phones) if members.n else None,
             weights,
         )
-        score = _score(inputs)
+        score = _score(inputs, weight_list)
         last_report = last.get(pk)
         if last_report is None or last_report < paper_before:
             klass = PAPER
@@ -278,30 +293,38 @@ def score_teams(
     return scores
 
 
-def _values(inputs: Inputs) -> dict[str, float | None]:
-    """Each part's value, 0..1, None without data."""
-    values: dict[str, float | None] = {"regularity": min(1.0, inputs.weeks_done / inputs.weeks_total)}
+PART_NAMES = ("regularity", "reach", "targets", "capacity", "citizen")
+
+
+def _value_list(inputs: Inputs) -> tuple:
+    """Each part's value, 0..1, None without data, in PART_NAMES order (a tuple: scored for thousands of
+    teams per page)."""
+    regularity = min(1.0, inputs.weeks_done / inputs.weeks_total)
     if inputs.households:
         per_100 = 100 * inputs.helped / inputs.households
-        values["reach"] = min(1.0, per_100 / (REACH_PER_MONTH * inputs.months_elapsed))
+        reach = min(1.0, per_100 / (REACH_PER_MONTH * inputs.months_elapsed))
     else:
-        values["reach"] = None
-    values["targets"] = inputs.targets[0] / inputs.targets[1] if inputs.targets else None
+        reach = None
+    targets = inputs.targets[0] / inputs.targets[1] if inputs.targets else None
     if inputs.crew:
         members, trained, phones = inputs.crew
-        values["capacity"] = (trained + phones) / (2 * members)
+        capacity = (trained + phones) / (2 * members)
     else:
-        values["capacity"] = None
-    values["citizen"] = None
-    return values
+        capacity = None
+    return regularity, reach, targets, capacity, None
 
 
-def _score(inputs: Inputs) -> int:
-    """The weighted mean of the parts with data and weight, 0..100 (0 when none)."""
-    weights = inputs.weights
+def _values(inputs: Inputs) -> dict[str, float | None]:
+    return dict(zip(PART_NAMES, _value_list(inputs), strict=True))
+
+
+def _score(inputs: Inputs, weights: tuple | None = None) -> int:
+    """The weighted mean of the parts with data and weight, 0..100 (0 when none). ``weights``:
+    inputs.weights in PART_NAMES order, when the caller has them so already."""
+    if weights is None:
+        weights = tuple(inputs.weights[name] for name in PART_NAMES)
     total_weight = weighted = 0
-    for name, value in _values(inputs).items():
-        weight = weights[name]
+    for weight, value in zip(weights, _value_list(inputs), strict=True):
         if value is not None and weight:
             total_weight += weight
             weighted += value * weight

@@ -3,14 +3,14 @@ made a second ago counts and a province's numbers are the sum of its communes'."
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from tocns.activities.models import DigitalService
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
-from tocns.units.models import Unit
+from tocns.units.models import Unit, UnitKind, valid_on
 from tocns.units.paths import child_of
 
 from .models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
@@ -40,6 +40,7 @@ class ChildRow:
     paper: int = 0
     villages: int = 0
     villages_with_team: int = 0
+    url: str = ""  # the unit's dashboard, set by the view
 
     @property
     def effective_share(self) -> float:
@@ -123,17 +124,26 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         .current()
         .order_by("name")
     )
+    # The units under the unit, read once: the teams' units for the scores, the villages for the coverage.
+    on = timezone.localdate()
+    units, villages = _subtree(unit, on) if unit is not None else (None, None)
     # The viewer's active teams with their members counted, once, for both the scores and the coverage.
-    refs = scoring.team_refs(teams)
+    refs = scoring.team_refs(teams, on, units=units)
     scores = scoring.score_teams(
-        refs, period, scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS), path=path
+        refs,
+        period,
+        scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS),
+        today=on,
+        path=path,
     )
     coverage, by_child = (
         team_selectors.coverage_tree(
             unit,
             children,
+            on,
             crews={t.pk: t.crew for t in refs},
             team_paths={t.pk: t.unit.path for t in refs},
+            villages=villages,
         )
         if unit is not None
         else (None, {})
@@ -157,6 +167,21 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
     return dashboard
 
 
+def _subtree(unit: Unit, on: datetime.date) -> tuple[dict[int, scoring.UnitRef], list[str]]:
+    """({unit id: UnitRef} of the unit and every unit below it, valid or not (a team may still hang on a
+    merged village), [paths of the villages below it valid on ``on``]) from one read of the path index."""
+    units, villages = {}, []
+    for pk, name, path, households, parent_pk, kind, valid_from, valid_to in (
+        Unit.objects.filter(path__startswith=unit.path)
+        .order_by()
+        .values_list("pk", "name", "path", "households", "parent_id", "kind", "valid_from", "valid_to")
+    ):
+        units[pk] = scoring.UnitRef(pk, name, path, households, parent_pk)
+        if kind == UnitKind.VILLAGE and valid_on(valid_from, valid_to, on):
+            villages.append(path)
+    return units, villages
+
+
 def _children_by_area(unit: Unit | None) -> bool:
     """A province's children are communes: the per-commune totals. A commune's are villages: its teams'."""
     return unit is None or unit.path.count("/") <= 2
@@ -172,11 +197,6 @@ def _children(
     if not children:
         return []
     base = unit.path if unit else "/"
-
-    @cache  # thousands of teams, far fewer villages
-    def child_path(path: str) -> str | None:
-        return child_of(path, base)  # None: attached to the unit itself
-
     rows = {c.path: ChildRow(unit=c, label=c.name) for c in children}
     own = ChildRow(unit=None, label="")
     if shared is None:
@@ -202,13 +222,13 @@ def _children(
         month_rows = ((path, reports, helped) for path, _month, reports, helped in shared[0])
         outcome_rows = ((path, completed) for path, _service, _guided, completed in shared[1])
     for path, reports, helped in month_rows:
-        target = rows.get(child_path(path) or "", own)
+        target = rows.get(child_of(path, base) or "", own)
         target.reports += reports or 0
         target.people += helped or 0
     for path, completed in outcome_rows:
-        rows.get(child_path(path) or "", own).completed += completed or 0
+        rows.get(child_of(path, base) or "", own).completed += completed or 0
     for score in scores:
-        target = rows.get(child_path(score.team.unit.path) or "", own)
+        target = rows.get(child_of(score.team.unit.path, base) or "", own)
         target.teams += 1
         target.effective += score.klass == scoring.EFFECTIVE
         target.paper += score.klass == scoring.PAPER

@@ -2,13 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 from tocns.evaluation import scoring
 from tocns.evaluation.forms import WeightsForm
 from tocns.evaluation.models import ScoreWeights
-from tocns.teams import selectors as team_selectors
 
 from . import charts, selectors
 
@@ -22,11 +22,14 @@ def _period(request):
 
 def _render_dashboard(request, unit):
     period, period_error = _period(request)
-    teams = access.teams_for(request.user)
-    if unit is not None:
-        teams = team_selectors.under(teams, unit)
+    teams = access.teams_for(request.user) if unit is None else access.teams_under(request.user, unit)
     board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))
     top_service = max((s.completed for s in board.services), default=0) or 1
+    # One reverse() for the links of the ranked units, not one per row: a province ranks ~170 communes.
+    link = reverse("reports:dashboard", args=["CODE"])
+    for row in board.children:
+        if row.unit is not None:
+            row.url = link.replace("CODE", row.unit.code)
     context = {
         "unit": unit,
         "board": board,
@@ -75,7 +78,7 @@ def follow_up(request, code: str):
     """Teams to call: those only on paper first, then the weak ones, each with the reasons."""
     unit, _can_edit = access.unit_for(request.user, code)
     period, period_error = _period(request)
-    teams = team_selectors.under(access.teams_for(request.user), unit)
+    teams = access.teams_under(request.user, unit)
     scores = scoring.score_teams(teams, period, scoring.weights_for(unit), path=unit.path)
     rows = sorted(
         (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
@@ -120,7 +123,7 @@ def export(request, code: str, fmt: str):
         period = scoring.Period.parse(request.GET.get("ky"))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    teams = team_selectors.under(access.teams_for(request.user), unit)
+    teams = access.teams_under(request.user, unit)
     board = official.build_dashboard(unit, period, teams)
     response = HttpResponse(official.render(board, fmt), content_type=official.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{official.filename(board, fmt)}"'

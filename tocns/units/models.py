@@ -12,6 +12,11 @@ class UnitKind(models.TextChoices):
     VILLAGE = "village", _("Thôn/bản/tổ dân phố")
 
 
+def valid_on(valid_from, valid_to, on) -> bool:
+    """Whether a unit valid from ``valid_from`` to ``valid_to`` (either None: open) exists on ``on``."""
+    return (valid_from is None or valid_from <= on) and (valid_to is None or valid_to >= on)
+
+
 class UnitQuerySet(models.QuerySet):
     def current(self, on=None):
         """Units valid on a date (today by default): what the map looks like "as it is"."""
@@ -67,10 +72,7 @@ class Unit(models.Model):
 
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
-        return (self.valid_from is None or self.valid_from <= today) and (
-            self.valid_to is None or self.valid_to >= today
-        )
+        return valid_on(self.valid_from, self.valid_to, timezone.localdate())
 
     def ancestor_codes(self) -> list[str]:
         return [part for part in self.path.strip("/").split("/") if part][:-1]

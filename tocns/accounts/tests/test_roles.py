@@ -18,6 +18,25 @@ def test_a_role_covers_everything_below_its_unit(tree, people):
     assert not selectors.units_for(people.no_role).exists()
 
 
+def test_teams_under_a_unit_stay_within_the_users_scope(tree, people, rosters):
+    from tocns.teams.services import create_team
+
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    province_team = create_team(actor=None, unit=tree.lao_cai, name="Tổ CNS cấp tỉnh")
+    province = {rosters.coc_leu, kim_tan, na_lang, province_team}
+    assert set(selectors.teams_under(people.province_officer, tree.lao_cai)) == province
+    assert set(selectors.teams_under(people.admin, tree.lao_cai)) == province
+    assert set(selectors.teams_under(people.commune_officer, tree.phuong_lao_cai)) == {
+        rosters.coc_leu,
+        kim_tan,
+    }
+    # A unit above the user's own: only the teams of their scope, never the rest of the province.
+    assert set(selectors.teams_under(people.commune_officer, tree.lao_cai)) == {rosters.coc_leu, kim_tan}
+    assert set(selectors.teams_under(people.outsider, tree.lao_cai)) == set()
+    assert set(selectors.teams_under(people.team_member, tree.phuong_lao_cai)) == {rosters.coc_leu}
+
+
 def test_team_roles_are_read_only(tree, people):
     assert selectors.unit_for(people.team_leader, tree.coc_leu.code) == (tree.coc_leu, False)
     assert selectors.unit_for(people.commune_officer, tree.coc_leu.code) == (tree.coc_leu, True)
