@@ -1,4 +1,5 @@
 import uuid
+from html.parser import HTMLParser
 
 from django.utils import timezone
 
@@ -108,3 +109,60 @@ def test_weights_page_for_province_officers_only(client_for, tree):
     from tocns.evaluation.models import ScoreWeights
 
     assert ScoreWeights.objects.get(unit=tree.lao_cai).regularity == 50
+
+
+class _Table(HTMLParser):
+    """The cells of the table with the given id: [[(text, link or None), ...], ...] per body row."""
+
+    def __init__(self, table_id: str):
+        super().__init__()
+        self.table_id, self.inside, self.rows, self.cell, self.link = table_id, False, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.inside = attrs.get("id") == self.table_id
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag == "td":
+            self.cell, self.link = "", None
+        elif self.inside and tag == "a" and self.cell is not None:
+            self.link = attrs["href"]
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag == "td":
+            self.rows[-1].append((self.cell.strip(), self.link))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.inside and self.cell is not None:
+            self.cell += data
+
+
+def test_the_ranked_table_shows_every_row_of_the_board_escaped_and_linked(client_for, tree, people, rosters):
+    from django.urls import reverse
+
+    tree.muong_khuong.name = "Xã <Mường> & Khương"
+    tree.muong_khuong.save()
+    report(people.admin, rosters.coc_leu, vneid=(5, 4))
+    report(people.admin, create_team(actor=None, unit=tree.lao_cai, name="Tổ CNS cấp tỉnh"), vneid=(1, 1))
+    page = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/so-lieu/")
+    html = page.content.decode()
+    assert "Xã &lt;Mường&gt; &amp; Khương" in html and "<Mường>" not in html
+    table = _Table("children")
+    table.feed(html)
+    board = page.context["board"]
+    expected = [
+        [
+            (str(rank), None),
+            (row.label, reverse("reports:dashboard", args=[row.unit.code]) if row.unit else None),
+            *[(str(n), None) for n in (row.completed, row.reports, row.teams, row.effective, row.paper)],
+            (f"{row.villages_with_team}/{row.villages}" if row.unit else "", None),
+        ]
+        for rank, row in enumerate(board.children, start=1)
+    ]
+    assert table.rows[1:] == expected  # the first row is the header
+    assert expected[-1][1] == ("Tổ trực thuộc Lào Cai", None) and expected[-1][-1] == ("", None)
+    assert any(cells[1][0] == "Xã <Mường> & Khương" for cells in expected)
