@@ -6,12 +6,15 @@ from pathlib import Path
 
 import dj_database_url
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("TOCNS_VAR_DIR", BASE_DIR / "var"))
-
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """The variable's value; its default when unset or empty (an env file copied from .env.example leaves
+    the optional ones empty: DATABASE_URL= means the default database, not a URL that fails to parse)."""
+    return os.environ.get(name) or default
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("TOCNS_VAR_DIR", str(BASE_DIR / "var")))
 
 
 def env_bool(name: str, default: bool) -> bool:
