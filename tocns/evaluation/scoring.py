@@ -29,6 +29,7 @@ from tocns.teams.selectors import NO_CREW, Crew, crew_counts
 REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
 PAPER_AFTER_DAYS = 60
 DEFAULT_WEIGHTS = {"regularity": 40, "reach": 30, "targets": 20, "capacity": 10, "citizen": 0}
+PART_NAMES = tuple(DEFAULT_WEIGHTS)  # the parts, in the order they are shown
 
 EFFECTIVE, PASSING, WEAK, PAPER = "effective", "passing", "weak", "paper"
 CLASS_LABELS = {
@@ -291,9 +292,6 @@ def score_teams(
             klass = WEAK
         scores.append(TeamScore(team, score, klass, last_report, inputs))
     return scores
-
-
-PART_NAMES = ("regularity", "reach", "targets", "capacity", "citizen")
 
 
 def _value_list(inputs: Inputs) -> tuple:
