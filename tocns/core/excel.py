@@ -1,6 +1,7 @@
 """The Excel files people bring and take away: opening an upload safely, finding the header row whatever
 its spelling, and writing workbooks (templates, exports). Shared by every import and export."""
 
+import datetime
 import io
 import operator
 import re
@@ -195,6 +196,13 @@ class Sheet:
     header: list[str]
     rows: Iterable[list]
     widths: list[int] = field(default_factory=list)
+    # Whole numbers shown with thousands grouped ("#,##0": 19.247 in a Vietnamese Excel). Off for sheets
+    # holding years or codes as numbers (a roster's birth years would read 1.975).
+    grouped: bool = False
+
+
+DATE_FORMAT = "DD/MM/YYYY"
+GROUPED_FORMAT = "#,##0"
 
 
 def write_workbook(sheets: list[Sheet]) -> bytes:
@@ -219,17 +227,24 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
             header.append(cell)
         ws.append(header)
         for row in sheet.rows:
-            ws.append([_as_cell(ws, value, WriteOnlyCell) for value in row])
+            ws.append([_as_cell(ws, value, WriteOnlyCell, sheet.grouped) for value in row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _as_cell(ws, value, cell_class):
-    # openpyxl stores a text starting with "=" as a formula: a member named "=HYPERLINK(...)" would run
-    # in the officer's Excel. Such text is written as plain text.
+def _as_cell(ws, value, cell_class, grouped: bool = False):
     if isinstance(value, str) and value[:1] in ("=", "#"):
-        cell = cell_class(ws, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
+        # openpyxl stores a text starting with "=" as a formula: a member named "=HYPERLINK(...)" would run
+        # in the officer's Excel. Such text is written as plain text.
+        style = {"data_type": "s"}
+    elif isinstance(value, datetime.date):
+        style = {"number_format": DATE_FORMAT}  # as Vietnamese write dates; openpyxl's default: 2026-01-01
+    elif grouped and isinstance(value, int) and not isinstance(value, bool):
+        style = {"number_format": GROUPED_FORMAT}
+    else:
+        return value
+    cell = cell_class(ws, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell

@@ -200,15 +200,16 @@ def build_xlsx(board: selectors.Dashboard) -> bytes:
     ]
     return write_workbook(
         [
-            Sheet(_("Tổng hợp"), [_("Chỉ tiêu"), _("Giá trị")], summary, [30, 40]),
+            Sheet(_("Tổng hợp"), [_("Chỉ tiêu"), _("Giá trị")], summary, [30, 40], grouped=True),
             Sheet(
                 _("Theo dịch vụ"),
                 [_("Dịch vụ"), _("Được hướng dẫn"), _("Hoàn thành"), _("Chỉ tiêu"), _("% chỉ tiêu")],
                 services,
                 [26, 16, 14, 12, 12],
+                grouped=True,
             ),
-            Sheet(_("Theo tháng"), [_("Tháng"), _("Báo cáo")], months, [12, 12]),
-            Sheet(_("Hiệu quả"), [_("Mức"), _("Số tổ")], classes, [20, 10]),
+            Sheet(_("Theo tháng"), [_("Tháng"), _("Báo cáo")], months, [12, 12], grouped=True),
+            Sheet(_("Hiệu quả"), [_("Mức"), _("Số tổ")], classes, [20, 10], grouped=True),
             Sheet(
                 _("Đơn vị trực thuộc"),
                 [
@@ -224,12 +225,14 @@ def build_xlsx(board: selectors.Dashboard) -> bytes:
                 ],
                 children,
                 [7, 34, 12, 10, 8, 10, 13, 11, 9],
+                grouped=True,
             ),
             Sheet(
                 _("Tổ cần theo dõi"),
                 [_("Tổ"), _("Đơn vị"), _("Mức"), _("Điểm"), _("Báo cáo gần nhất"), _("Lý do")],
                 follow_up,
                 [32, 28, 16, 8, 16, 70],
+                grouped=True,
             ),
         ]
     )

@@ -60,6 +60,12 @@ def xlsx_figures(data: bytes) -> dict:
     wb = load_workbook(io.BytesIO(data))
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2" and ws["A1"].font.bold, ws.title
+        # Shown as Vietnamese write them: dates dd/mm/yyyy, counts with their thousands grouped.
+        for cell in (cell for row in ws.iter_rows(min_row=2) for cell in row):
+            if isinstance(cell.value, datetime.datetime):
+                assert cell.number_format == "DD/MM/YYYY", (ws.title, cell.coordinate)
+            elif isinstance(cell.value, int):
+                assert cell.number_format == "#,##0", (ws.title, cell.coordinate)
     rows = {ws.title: [list(r) for r in ws.iter_rows(min_row=2, values_only=True)] for ws in wb.worksheets}
     return {
         "summary": {label: value for label, value in rows["Tổng hợp"]},

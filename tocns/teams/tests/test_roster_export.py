@@ -53,6 +53,8 @@ def test_export_has_the_import_columns_and_one_row_per_current_member(rosters, t
     ]  # not the member who left, nor the team of the other province
     # Phones are text: Excel must not turn 0912345678 into the number 912345678.
     assert sheet["G2"].data_type == "s"
+    # Birth years stay plain numbers: 1975, not 1.975 with thousands grouped.
+    assert sheet["H2"].value == 1975 and sheet["H2"].number_format == "General"
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
 
 
