@@ -81,6 +81,25 @@ def test_follow_up_lists_paper_teams_with_reasons(client_for, tree, rosters):
     assert "chưa từng báo cáo" in page.content.decode()
 
 
+def test_follow_up_list_is_paged_in_its_order_keeping_the_period(client_for, tree, rosters, monkeypatch):
+    from tocns.reports import views
+
+    for name in ("Tổ CNS Kim Tân 1", "Tổ CNS Kim Tân 2", "Tổ CNS Kim Tân 3", "Tổ CNS Kim Tân 4"):
+        create_team(actor=None, unit=tree.kim_tan, name=name)
+    client = client_for("commune_officer")
+    url = f"/don-vi/{tree.phuong_lao_cai.code}/can-theo-doi/"
+    whole = [s.team.name for s in client.get(url, {"ky": "2026"}).context["rows"]]
+    assert len(whole) == 5  # every team is only on paper: none has reported
+    monkeypatch.setattr(views, "FOLLOW_UP_PER_PAGE", 2)
+    pages = [client.get(url, {"ky": "2026", "trang": n}) for n in (1, 2, 3)]
+    assert [s.team.name for p in pages for s in p.context["rows"]] == whole
+    first = pages[0].content.decode()
+    assert "5 trên 5 tổ đang hoạt động" in first and "Trang 1/3" in first
+    assert 'href="?ky=2026&amp;trang=2"' in first
+    # A page past the end shows the last one, as the other lists do.
+    assert [s.team.name for s in client.get(url, {"ky": "2026", "trang": 9}).context["rows"]] == whole[4:]
+
+
 def test_province_dashboard_needs_no_query_per_commune(
     client_for, tree, people, rosters, django_assert_max_num_queries
 ):
