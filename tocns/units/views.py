@@ -24,7 +24,7 @@ def browse(request):
     """The top of the user's part of the tree, and the search box."""
     query = request.GET.get("q", "").strip()
     results = selectors.search(access.units_for(request.user), query) if query else None
-    roots = selectors.with_counts(access.root_units_for(request.user)).order_by("name")
+    roots = selectors.with_counts(access.root_units_for(request.user).order_by("name"))
     return render(request, "units/browse.html", {"roots": roots, "query": query, "results": results})
 
 
@@ -43,7 +43,7 @@ def detail(request, code: str):
         "can_edit": can_edit,
         "ancestors": [(a, access.covers(request.user, a.path)) for a in unit.ancestors()],
         "children": children,
-        "totals": selectors.with_counts(type(unit).objects.filter(pk=unit.pk)).get(),
+        "totals": selectors.with_counts([unit])[0],
         "history": selectors.history_of(unit),
     }
     return render(request, "units/detail.html", context)

@@ -113,3 +113,49 @@ def test_a_phone_set_to_english_still_gets_vietnamese_number_format(tree, client
     )
     assert "1.234 hộ" in page.text
     assert page["Content-Language"] == "vi"
+
+
+@pytest.mark.parametrize("max_prefixes", [20, 1])  # read per unit's path, or under the common ancestor
+def test_counts_below_each_unit_equal_a_recount(tree, monkeypatch, max_prefixes):
+    import datetime
+
+    from tocns.units import selectors
+    from tocns.units.models import Unit
+
+    monkeypatch.setattr(selectors, "MAX_PREFIXES", max_prefixes)
+    make_unit("02647-003", "Tổ dân phố Đã Nhập", UnitKind.VILLAGE, tree.phuong_lao_cai, households=40)
+    Unit.objects.filter(code="02647-003").update(valid_to=datetime.date(2025, 6, 30))  # merged away
+    make_unit("00721-002", "Thôn Chưa Có Số Hộ", UnitKind.VILLAGE, tree.dong_van)
+    units = list(Unit.objects.order_by("path"))
+    current = [u for u in units if u.is_current]
+
+    def recount(unit):
+        below = [u for u in current if u.path.startswith(unit.path)]
+        villages = [u for u in below if u.kind == UnitKind.VILLAGE]
+        return (
+            sum(u.kind == UnitKind.COMMUNE for u in below),
+            len(villages),
+            sum(u.households or 0 for u in villages),
+        )
+
+    counted = selectors.with_counts(units)
+    assert {u.code: (u.commune_count, u.village_count, u.household_count) for u in counted} == {
+        u.code: recount(u) for u in units
+    }
+    assert (tree.lao_cai.code, (2, 3, 320 + 280 + 95)) in [
+        (u.code, (u.commune_count, u.village_count, u.household_count)) for u in counted
+    ]
+    # A unit and one below it, given together, are each counted once.
+    pair = selectors.with_counts([tree.phuong_lao_cai, Unit.objects.get(code="02647-001")])
+    assert [(u.village_count, u.household_count) for u in pair] == [(2, 600), (1, 320)]
+    assert selectors.with_counts([]) == []
+
+
+def test_unit_pages_count_in_a_fixed_number_of_queries(tree, client_for, django_assert_max_num_queries):
+    for i in range(6):
+        commune = make_unit(f"0299{i}", f"Xã Thử {i}", UnitKind.COMMUNE, tree.lao_cai)
+        make_unit(f"0299{i}-001", f"Thôn {i}", UnitKind.VILLAGE, commune, households=10)
+    client = client_for("province_officer")
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/don-vi/{tree.lao_cai.code}/")
+    assert [c.village_count for c in page.context["children"]].count(1) == 7
