@@ -4,8 +4,7 @@ accounts.selectors (activities_for / teams_for), so nothing here widens what a u
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from tocns.teams.models import Member, TeamStatus
@@ -38,43 +37,25 @@ def teams_with_last_report(teams):
     )
 
 
-def monthly_totals(activities, *, months: int = 6):
+def monthly_totals(unit: Unit, *, months: int = 6):
     """[(month, {service_code: (guided, completed)}, reports)] for the last `months` months, newest first,
-    plus the services that appear, in catalogue order."""
+    plus the services that appear, in catalogue order; everything reported under the unit (a page of
+    the unit: its viewer's scope covers all of it), read from the running totals (reports.selectors):
+    a province's raw outcomes for six months took 290 ms to sum."""
+    from tocns.reports.selectors import month_totals  # reports reads activities' models: import late
+
     today = timezone.localdate()
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    scoped = activities.filter(date__gte=first)
-    rows = (
-        Outcome.objects.filter(activity__in=scoped.values("pk"))
-        .annotate(month=TruncMonth("activity__date"))
-        .values("month", "service_id")
-        .annotate(guided=Sum("guided"), completed=Sum("completed"))
-    )
-    reports = dict(
-        scoped.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    by_month: dict = {}
-    used = set()
-    for row in rows:
-        month = _as_date(row["month"])
-        by_month.setdefault(month, {})[row["service_id"]] = (row["guided"], row["completed"])
-        used.add(row["service_id"])
+    reports, outcomes = month_totals(unit, first, today)
+    used = {service_id for _month, service_id in outcomes}
     services = [s for s in DigitalService.objects.all() if s.pk in used]
     months_list = []
     cursor = today.replace(day=1)
     for _i in range(months):
-        counts = {_as_date(k): v for k, v in reports.items()}
-        cells = [by_month.get(cursor, {}).get(s.pk, (0, 0)) for s in services]
-        months_list.append((cursor, cells, counts.get(cursor, 0)))
+        cells = [outcomes.get((cursor, s.pk), (0, 0)) for s in services]
+        months_list.append((cursor, cells, reports.get(cursor, 0)))
         cursor = (cursor - datetime.timedelta(days=1)).replace(day=1)
     return months_list, services
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 @dataclass

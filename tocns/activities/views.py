@@ -143,7 +143,7 @@ def supervision(request, code: str):
     unit, _can_edit = access.unit_for(request.user, code)
     activities = access.activities_for(request.user).filter(unit_path__startswith=unit.path)
     teams = access.teams_for(request.user)
-    months, month_services = selectors.monthly_totals(activities)
+    months, month_services = selectors.monthly_totals(unit)
     context = {
         "unit": unit,
         "months": months,

@@ -65,6 +65,34 @@ class Dashboard:
         return sum(s.completed for s in self.services)
 
 
+def month_totals(unit: Unit, start: datetime.date, end: datetime.date) -> tuple[dict, dict]:
+    """({month: reports}, {(month, service id): (guided, completed)}) of everything under the unit from
+    start to end, read from the running totals: the per-commune ones for a commune or above, else the
+    per-team ones."""
+    month_model, outcome_model = (
+        (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
+    )
+    in_period = {"month__gte": start, "month__lte": end}
+    reports = dict(
+        month_model.objects.filter(**_scope(unit, month_model), **in_period)
+        .values("month")
+        .annotate(n=Sum("reports"))
+        .values_list("month", "n")
+        .order_by()
+    )
+    outcomes = {
+        (month, service_id): (guided, completed)
+        for month, service_id, guided, completed in outcome_model.objects.filter(
+            **_scope(unit, outcome_model), **in_period
+        )
+        .values("month", "service_id")
+        .annotate(g=Sum("guided"), c=Sum("completed"))
+        .values_list("month", "service_id", "g", "c")
+        .order_by()
+    }
+    return reports, outcomes
+
+
 def _uses_area_totals(unit: Unit | None) -> bool:
     """Province, commune and the whole country read the per-commune totals; a village its teams'."""
     return unit is None or unit.path.count("/") <= 3

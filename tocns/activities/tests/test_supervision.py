@@ -68,6 +68,25 @@ def test_monthly_totals_per_service(client_for, field):
     assert reports == 3
 
 
+def test_a_village_page_totals_its_own_teams_months(client_for, field, tree):
+    page = client_for("team_leader").get(f"/don-vi/{tree.coc_leu.code}/hoat-dong/")
+    services = [s.code for s in page.context["month_services"]]
+    assert set(services) == {"vneid", "cashless"}
+    by_month = {
+        month: (dict(zip(services, cells, strict=True)), n) for month, cells, n in page.context["months"]
+    }
+    this_month = timezone.localdate().replace(day=1)
+    three_days_ago = (timezone.localdate() - datetime.timedelta(days=3)).replace(day=1)
+    summed = {code: [0, 0] for code in services}
+    for cells, _n in by_month.values():
+        for code, (guided, completed) in cells.items():
+            summed[code][0] += guided
+            summed[code][1] += completed
+    assert summed == {"vneid": [9, 7], "cashless": [3, 3]}  # Cốc Lếu's two reports, not Kim Tân's
+    assert sum(n for _cells, n in by_month.values()) == 2
+    assert by_month[this_month][1] == (1 if three_days_ago != this_month else 2)
+
+
 def test_province_officer_sees_communes_and_they_add_up(client_for, field, tree):
     page = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/hoat-dong/")
     assert page.status_code == 200
