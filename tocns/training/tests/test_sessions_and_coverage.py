@@ -127,3 +127,58 @@ def test_attendance_keeps_the_members_trained_flag(session, rosters, people):
     assert trained() == {rosters.member.pk: True, rosters.leader.pk: False}
     mark_attendance(actor=people.commune_officer, session=session, present_ids={rosters.leader.pk})
     assert trained() == {rosters.member.pk: False, rosters.leader.pk: True}
+
+
+def test_coverage_equals_the_count_from_enrolments(tree, rosters, course, session, people):
+    """The page counts Member.trained and attendance per area; the definition is a lookup of each
+    member's attended enrolments (selectors.trained_q), which this compares with."""
+    import datetime
+
+    from tocns.teams.models import Member
+    from tocns.training import selectors
+    from tocns.training.models import Course
+    from tocns.training.services import create_session
+
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    kim = add_member(actor=None, team=kim_tan, full_name="Hoàng Văn Kim")
+    add_member(actor=None, team=kim_tan, full_name="Lường Thị Chưa Học")
+    phones = Course.objects.create(
+        code="dien-thoai", area="smartphone", title="Dùng điện thoại", pass_mark=70
+    )
+
+    def run(course, present, members):
+        held = create_session(
+            actor=people.commune_officer,
+            course=course,
+            unit=tree.phuong_lao_cai,
+            date=datetime.date(2026, 11, 21),
+            place="Nhà văn hóa",
+            trainer="Chị Hoa",
+            capacity=10,
+        )
+        enrol(actor=people.commune_officer, session=held, members=members)
+        mark_attendance(actor=people.commune_officer, session=held, present_ids={m.pk for m in present})
+
+    enrol(actor=people.commune_officer, session=session, members=[rosters.member, rosters.leader, kim])
+    mark_attendance(actor=people.commune_officer, session=session, present_ids={rosters.member.pk, kim.pk})
+    run(course, [rosters.member], [rosters.member])  # a second safety class: still one member
+    run(phones, [kim], [kim, rosters.leader])  # the leader enrolled but absent
+    members = Member.objects.filter(team__unit__path__startswith=tree.phuong_lao_cai.path)
+    coverage = selectors.coverage(members)
+    current = members.current()
+    assert coverage.members == current.count() == 4
+    assert coverage.trained == current.filter(selectors.trained_q()).count() == 2
+    assert coverage.by_area == [
+        (area, label, current.filter(selectors.trained_q(area)).count())
+        for area, label, _n in coverage.by_area
+    ]
+    assert {a: n for a, _l, n in coverage.by_area} == {
+        **{a: 0 for a, _l, _n in coverage.by_area},
+        "safety": 2,
+        "smartphone": 1,
+    }
+    needing = [m.full_name for m in selectors.needing_training(members)]
+    assert needing == [
+        m.full_name for m in selectors.needing_training(members).exclude(selectors.trained_q())
+    ]
+    assert sorted(needing) == ["Lường Thị Chưa Học", "Nguyễn Văn Tổ"]
