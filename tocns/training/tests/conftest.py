@@ -24,14 +24,17 @@ def right_answers(course, how_many: int) -> dict[str, str]:
     return data
 
 
+def open_class(actor, course, unit, **details):
+    """A class of the course held by the unit; date, place, trainer and capacity as given or a default."""
+    defaults = {
+        "date": datetime.date(2026, 11, 20),
+        "place": "Hội trường phường",
+        "trainer": "Cán bộ Sở KH&CN",
+        "capacity": 10,
+    }
+    return create_session(actor=actor, course=course, unit=unit, **(defaults | details))
+
+
 @pytest.fixture
 def session(course, tree, people):
-    return create_session(
-        actor=people.commune_officer,
-        course=course,
-        unit=tree.phuong_lao_cai,
-        date=datetime.date(2026, 11, 20),
-        place="Hội trường phường",
-        trainer="Cán bộ Sở KH&CN",
-        capacity=10,
-    )
+    return open_class(people.commune_officer, course, tree.phuong_lao_cai)

@@ -137,7 +137,7 @@ def test_coverage_equals_the_count_from_enrolments(tree, rosters, course, sessio
     from tocns.teams.models import Member
     from tocns.training import selectors
     from tocns.training.models import Course
-    from tocns.training.services import create_session
+    from tocns.training.tests.conftest import open_class
 
     kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
     kim = add_member(actor=None, team=kim_tan, full_name="Hoàng Văn Kim")
@@ -147,14 +147,8 @@ def test_coverage_equals_the_count_from_enrolments(tree, rosters, course, sessio
     )
 
     def run(course, present, members):
-        held = create_session(
-            actor=people.commune_officer,
-            course=course,
-            unit=tree.phuong_lao_cai,
-            date=datetime.date(2026, 11, 21),
-            place="Nhà văn hóa",
-            trainer="Chị Hoa",
-            capacity=10,
+        held = open_class(
+            people.commune_officer, course, tree.phuong_lao_cai, date=datetime.date(2026, 11, 21)
         )
         enrol(actor=people.commune_officer, session=held, members=members)
         mark_attendance(actor=people.commune_officer, session=held, present_ids={m.pk for m in present})
