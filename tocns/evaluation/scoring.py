@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +25,7 @@ from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
 from tocns.reports.totals import area_of
 from tocns.teams.models import TeamStatus
 from tocns.teams.selectors import NO_CREW, Crew, crew_counts
+from tocns.units.paths import ancestors
 
 REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
 PAPER_AFTER_DAYS = 60
@@ -231,30 +232,34 @@ def score_teams(
         teams = team_refs(teams)
     ids = [t.pk for t in teams]
     if path in ("", "/"):  # the whole country
-        by_week = by_month = by_last = by_member = {}
+        by_week = by_month = by_last = {}
+        by_share = Q()
     elif path:
         by_week, by_month = (
             {"area_path__startswith": path[: len(area_of(path))]},
             {"unit_path__startswith": path},
         )
-        by_last, by_member = (
-            {"area_path__startswith": path[: len(area_of(path))]},
-            {"team__unit__path__startswith": path},
+        by_last = {"area_path__startswith": path[: len(area_of(path))]}
+        # A plan shares out to teams below its own unit, so the teams under the path get theirs from the
+        # plans of units under the path or above it (joining each share to its team's path instead read
+        # two rows per share: 18 ms for a province's 8,000).
+        by_share = Q(target__plan__unit_path__startswith=path) | Q(
+            target__plan__unit_path__in=ancestors(path)
         )
     else:
         by_week = by_month = by_last = {"team_id__in": ids}
-        by_member = {"team_id__in": ids}
+        by_share = Q(team_id__in=ids)
     weeks_total = _weeks(period.start, end) if end >= period.start else 1
     # Weeks with a report: those starting in the period's months (TeamMonth.weeks, kept by the month of
     # their Monday), plus the week the period starts in when it starts after a Monday.
-    weeks, people = {}, {}
-    for team_id, done, helped in plain_rows(  # integers: no converters needed
+    weeks, people, reports = {}, {}, {}
+    for team_id, done, helped, filed in plain_rows(  # integers: no converters needed
         TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
         .values("team_id")
-        .annotate(w=Sum("weeks"), p=Sum("people"))
-        .values_list("team_id", "w", "p")
+        .annotate(w=Sum("weeks"), p=Sum("people"), r=Sum("reports"))
+        .values_list("team_id", "w", "p", "r")
     ):
-        weeks[team_id], people[team_id] = done or 0, helped or 0
+        weeks[team_id], people[team_id], reports[team_id] = done or 0, helped or 0, filed or 0
     first_week = period.start - datetime.timedelta(days=period.start.weekday())
     if first_week < period.start:
         for team_id in TeamWeek.objects.filter(**by_week, week=first_week, reports__gt=0).values_list(
@@ -263,7 +268,11 @@ def score_teams(
             weeks[team_id] = weeks.get(team_id, 0) + 1
     last = dict(TeamLastReport.objects.filter(**by_last).values_list("team_id", "last_date"))
     months_elapsed = max(1, len([m for m in period.months() if m <= end]))
-    met = _targets_met(ids, period, end, today, shares_filter=by_member, totals_filter=by_month)
+    # Targets count reports from 1 January: the period's own when it starts then (a year, Q1, January).
+    ytd_reports = reports if period.start == datetime.date(period.start.year, 1, 1) else None
+    met = _targets_met(
+        ids, period, end, today, shares_filter=by_share, totals_filter=by_month, ytd_reports=ytd_reports
+    )
     scores = []
     paper_before = today - datetime.timedelta(days=PAPER_AFTER_DAYS)
     weight_list = tuple(weights[name] for name in PART_NAMES)
@@ -369,8 +378,9 @@ def _targets_met(
     end: datetime.date,
     today: datetime.date,
     *,
-    shares_filter: dict,
+    shares_filter: Q,
     totals_filter: dict,
+    ytd_reports: dict | None = None,
 ) -> dict:
     """{team id: (targets on pace, targets given)} from the shares active plans of the period's year hand
     to each team: on pace when the team's year-to-date result reaches its share × the part of the year
@@ -382,41 +392,50 @@ def _targets_met(
     from tocns.reports.models import TeamMonthOutcome
 
     year = period.start.year
-    shares = list(
-        # The same scope filters as the other queries (a path, not a list of every team id).
+    # Plain rows, not model instances: a province's active plans hand out ~12,000 team shares.
+    shares = plain_rows(
+        # Scoped by the plans' units (see score_teams) or by the teams given.
         TargetShare.objects.filter(
-            **shares_filter,
+            shares_filter,
             team__isnull=False,
             target__plan__year=year,
             target__plan__status=PlanStatus.ACTIVE,
-        ).select_related("target")
+            target__indicator__in=[Indicator.SERVICE_COMPLETED, Indicator.ACTIVITIES],
+        )
+        .order_by()
+        .values_list("team_id", "value", "target__indicator", "target__service_id")
     )
     if not shares:
         return {}
     months = {"month__gte": datetime.date(year, 1, 1), "month__lte": end}
-    completed = {
-        (r["team_id"], r["service_id"]): r["c"] or 0
-        for r in TeamMonthOutcome.objects.filter(**totals_filter, **months)
-        .values("team_id", "service_id")
-        .annotate(c=Sum("completed"))
-    }
-    monthly = {
-        r["team_id"]: r
-        for r in TeamMonth.objects.filter(**totals_filter, **months)
-        .values("team_id")
-        .annotate(r=Sum("reports"), h=Sum("households"))
-    }
+    services = {service for _t, _v, indicator, service in shares if indicator == Indicator.SERVICE_COMPLETED}
+    completed = {}
+    if services:  # only the services that have targets: a province has ~40,000 team-service rows in all
+        for team_id, service_id, done in plain_rows(
+            TeamMonthOutcome.objects.filter(**totals_filter, **months, service_id__in=services)
+            .values("team_id", "service_id")
+            .annotate(c=Sum("completed"))
+            .values_list("team_id", "service_id", "c")
+        ):
+            completed[team_id, service_id] = done or 0
+    reports = ytd_reports or {}
+    if ytd_reports is None and any(indicator == Indicator.ACTIVITIES for _t, _v, indicator, _s in shares):
+        reports = dict(
+            plain_rows(
+                TeamMonth.objects.filter(**totals_filter, **months)
+                .values("team_id")
+                .annotate(r=Sum("reports"))
+                .values_list("team_id", "r")
+            )
+        )
     pace = float(elapsed_share(year, min(today, end)))
     result: dict[int, list[int]] = {}
-    for share in shares:
-        indicator = share.target.indicator
+    for team_id, value, indicator, service_id in shares:
         if indicator == Indicator.SERVICE_COMPLETED:
-            actual = completed.get((share.team_id, share.target.service_id), 0)
-        elif indicator == Indicator.ACTIVITIES:
-            actual = (monthly.get(share.team_id) or {}).get("r") or 0
-        else:
-            continue  # a households share is a percentage of the village, checked on the plan page
-        entry = result.setdefault(share.team_id, [0, 0])
+            actual = completed.get((team_id, service_id), 0)
+        else:  # activities; a households share is a percentage of the village, checked on the plan page
+            actual = reports.get(team_id) or 0
+        entry = result.setdefault(team_id, [0, 0])
         entry[1] += 1
-        entry[0] += actual >= share.value * pace
+        entry[0] += actual >= value * pace
     return {team: (reached, given) for team, (reached, given) in result.items()}

@@ -151,3 +151,48 @@ def test_targets_handed_to_a_team_count_when_given(frozen_today, tree, people, r
     assert (
         next(p for p in scores_by_name("2026")["Tổ CNS Lũng Cú"].parts if p.name == "targets").value is None
     )
+
+
+def test_targets_scoped_by_path_equal_those_of_the_teams_given(frozen_today, tree, people, rosters):
+    """Dashboards score a unit's teams by path, reading the shares of plans under or above it; that
+    must give what scoring the same teams by id gives: a commune plan's shares, a province plan split
+    straight to teams, and nothing from another province's plan."""
+    from tocns.activities.models import DigitalService
+    from tocns.plans.models import Indicator, PlanStatus
+    from tocns.plans.services import add_target, create_plan
+
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    vneid = DigitalService.objects.get(code="vneid")
+    for unit, indicator, value, split_to in (
+        (tree.phuong_lao_cai, Indicator.SERVICE_COMPLETED, 6, None),
+        (tree.lao_cai, Indicator.ACTIVITIES, 3, "teams"),  # one report each, on pace with one filed
+        (tree.dong_van, Indicator.ACTIVITIES, 6, None),
+    ):
+        plan = create_plan(actor=None, unit=unit, year=2026, title="KH 2026", status=PlanStatus.ACTIVE)
+        service = vneid if indicator == Indicator.SERVICE_COMPLETED else None
+        add_target(
+            actor=None, plan=plan, indicator=indicator, service=service, value=value, split_to=split_to
+        )
+    report(people.admin, rosters.coc_leu, TODAY, people=12)
+    report(people.admin, kim_tan, TODAY - datetime.timedelta(days=3), people=2)
+    period = scoring.Period.parse("2026", today=TODAY)
+    weights = dict(scoring.DEFAULT_WEIGHTS)
+
+    def targets(teams, path=None, period=period):
+        scores = scoring.score_teams(teams, period, weights, today=TODAY, path=path)
+        return {s.team.name: s.inputs.targets for s in scores}
+
+    # Targets count from 1 January whatever the period: the year (whose own report sums are reused) and
+    # November (read on their own) end today alike.
+    november = scoring.Period.parse("2026-11", today=TODAY)
+    province = Team.objects.filter(unit__path__startswith=tree.lao_cai.path)
+    assert targets(province, tree.lao_cai.path) == targets(province, tree.lao_cai.path, november)
+
+    for unit in (tree.lao_cai, tree.phuong_lao_cai, tree.muong_khuong, tree.dong_van):
+        teams = Team.objects.filter(unit__path__startswith=unit.path)
+        assert targets(teams, unit.path) == targets(teams), unit.name
+    by_id = targets(Team.objects.filter(unit__path__startswith=tree.lao_cai.path))
+    # Cốc Lếu and Kim Tân: a VNeID share (no activation yet) and an activities share met by their one
+    # report; Na Lang: the activities share only, and no report.
+    assert by_id == {"Tổ CNS Cốc Lếu": (1, 2), "Tổ CNS Kim Tân": (1, 2), "Tổ CNS Na Lang": (0, 1)}
