@@ -6,7 +6,12 @@ the running totals built from them), timed and its progress printed. The default
 in a few minutes; the goal is stated for scale 1.0 on PostgreSQL.
 
 The period is the current year (``Period.parse(<year>)``), as a dashboard opens by default. The province
-is the one with the most teams, the commune the one of it with the most teams. Measured, p50 and p95 of
+is the one with the most teams, the commune the one of it with the most teams. The province then makes its
+annual plan as the issue has provinces do (``tocns.plans.services``, timed and printed): an active plan for
+the year with three targets (people completing VNeID, number of reports, share of households reached),
+split to its communes by households and cascaded, each commune's plan splitting its shares to its teams
+(at scale 1.0, 166 communes and 12,063 team shares). The dashboards then show targets and score the
+"targets" part of every team, as they would in use. Measured, p50 and p95 of
 ``--runs`` runs after ``--warmup`` unmeasured ones each (fewer, at least 3, for anything so slow that the
 runs would take over ``--budget`` seconds, 300 by default: the table says so), in this order:
 
@@ -155,6 +160,32 @@ def pick_units():
     return province, Unit.objects.get(code=commune_code), provinces[province.code], communes[commune_code]
 
 
+def make_plan(province, year: int, officer) -> None:
+    """The province's active plan for the year, split to its communes and cascaded to their teams."""
+    from tocns.activities.models import DigitalService
+    from tocns.plans import services
+    from tocns.plans.models import Indicator, PlanStatus, TargetShare
+
+    start = time.perf_counter()
+    plan = services.create_plan(
+        actor=officer, unit=province, year=year, title=f"Kế hoạch năm {year}", status=PlanStatus.ACTIVE
+    )
+    vneid = DigitalService.objects.get(code="vneid")
+    for indicator, value, service in (
+        (Indicator.SERVICE_COMPLETED, 50_000, vneid),
+        (Indicator.ACTIVITIES, 20_000, None),
+        (Indicator.HOUSEHOLDS_SHARE, 60, None),
+    ):
+        services.add_target(actor=officer, plan=plan, indicator=indicator, value=value, service=service)
+    communes = services.cascade_to_children(actor=officer, plan=plan)
+    team_shares = TargetShare.objects.filter(target__plan__parent=plan, team__isnull=False).count()
+    print(
+        f"plan of {province.name}: 3 targets, cascaded to {len(communes):,} communes, {team_shares:,} team "
+        f"shares, in {time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
+
+
 def timed_queries(work: Callable[[], object]) -> list[tuple[float, str]]:
     from django.db import connection
 
@@ -289,6 +320,7 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         flush=True,
     )
 
+    make_plan(province, year, admin)
     problems: list[str] = []
 
     def floor():
