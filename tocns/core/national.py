@@ -52,6 +52,7 @@ from tocns.reports.models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYearOutcome,
 )
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.training.models import Course, Enrolment, Session
@@ -516,7 +517,8 @@ class Generator:
         if connection.vendor != "postgresql":
             return
         models = [Unit, Team, Member, Session, Enrolment, Activity, Outcome]
-        models += [TeamMonth, TeamMonthOutcome, AreaMonth, AreaMonthOutcome, TeamWeek, TeamLastReport]
+        models += [TeamMonth, TeamMonthOutcome, TeamYearOutcome, AreaMonth, AreaMonthOutcome]
+        models += [TeamWeek, TeamLastReport]
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
 
         def run() -> int:
@@ -530,18 +532,21 @@ class Generator:
 
 def _sql(vendor: str) -> dict[str, str]:
     """Month, week (Monday) and the month of that Monday of activities_activity.date as `a`, the same days
-    totals.month_of/week_of give; PostgreSQL and SQLite spell them differently."""
+    totals.month_of/week_of give, and the year of a total's month as `t`; PostgreSQL and SQLite spell them
+    differently."""
     if vendor == "postgresql":
         return {
             "month": "CAST(date_trunc('month', a.date) AS date)",
             "week": "CAST(date_trunc('week', a.date) AS date)",
             "week_month": "CAST(date_trunc('month', date_trunc('week', a.date)) AS date)",
+            "year_of_month": "CAST(EXTRACT(YEAR FROM t.month) AS integer)",
         }
     week = "date(a.date, '-' || ((CAST(strftime('%w', a.date) AS integer) + 6) % 7) || ' days')"
     return {
         "month": "date(a.date, 'start of month')",
         "week": week,
         "week_month": f"date({week}, 'start of month')",
+        "year_of_month": "CAST(strftime('%Y', t.month) AS integer)",
     }
 
 
@@ -553,6 +558,7 @@ def build_totals_in_sql(timed: Callable[[str, Callable[[], int]], int]) -> None:
     smallest: the same, since a report's path is its team's and a team's path does not change under it."""
     q = connection.ops.quote_name
     table = {m: q(m._meta.db_table) for m in (TeamMonth, TeamMonthOutcome, AreaMonth, AreaMonthOutcome)}
+    table[TeamYearOutcome] = q(TeamYearOutcome._meta.db_table)
     table.update({m: q(m._meta.db_table) for m in (TeamWeek, TeamLastReport, Activity, Outcome)})
     expr = _sql(connection.vendor)
     area_map = q("tocns_generate_area_of")
@@ -619,6 +625,17 @@ def build_totals_in_sql(timed: Callable[[str, Callable[[], int]], int]) -> None:
                 f" SUM(o.completed) FROM {table[Outcome]} o JOIN {table[Activity]} a ON a.id = o.activity_id"
                 f" JOIN {area_map} m ON m.unit_path = a.unit_path"
                 f" GROUP BY a.team_id, a.unit_path, m.area_path, {month}, o.service_id",
+            ),
+        )
+        year = expr["year_of_month"]
+        timed(
+            "totals: team-year-service",
+            refill(
+                TeamYearOutcome,
+                f"{cols(TeamYearOutcome, 'team', 'year', 'service', 'unit_path', 'area_path')}, "
+                f"{cols(TeamYearOutcome, 'guided', 'completed')})"
+                f" SELECT t.team_id, {year}, t.service_id, MIN(t.unit_path), MIN(t.area_path), SUM(t.guided),"
+                f" SUM(t.completed) FROM {table[TeamMonthOutcome]} t GROUP BY t.team_id, {year}, t.service_id",
             ),
         )
         timed(

@@ -389,7 +389,7 @@ def _targets_met(
         return {}
     from tocns.plans.models import Indicator, PlanStatus, TargetShare
     from tocns.plans.selectors import elapsed_share
-    from tocns.reports.models import TeamMonthOutcome
+    from tocns.reports.models import TeamMonthOutcome, TeamYearOutcome
 
     year = period.start.year
     # Plain rows, not model instances: a province's active plans hand out ~12,000 team shares.
@@ -410,7 +410,15 @@ def _targets_met(
     months = {"month__gte": datetime.date(year, 1, 1), "month__lte": end}
     services = {service for _t, _v, indicator, service in shares if indicator == Indicator.SERVICE_COMPLETED}
     completed = {}
-    if services:  # only the services that have targets: a province has ~40,000 team-service rows in all
+    if services and (end >= today or end == datetime.date(year, 12, 31)):
+        # The year so far is the year's total (no report is dated after today): one row per team and
+        # service with a target (a province: 4,000 rows, against 28,000 team-months read otherwise).
+        rows = TeamYearOutcome.objects.filter(**totals_filter, year=year, service_id__in=services)
+        completed = {
+            (team, service): done
+            for team, service, done in plain_rows(rows.values_list("team_id", "service_id", "completed"))
+        }
+    elif services:
         for team_id, service_id, done in plain_rows(
             TeamMonthOutcome.objects.filter(**totals_filter, **months, service_id__in=services)
             .values("team_id", "service_id")

@@ -63,6 +63,33 @@ class TeamMonthOutcome(models.Model):
         return f"{self.team_id} {self.month:%m/%Y} {self.service_id}: {self.completed}/{self.guided}"
 
 
+class TeamYearOutcome(models.Model):
+    """A team's results per service for a calendar year: a plan's targets are judged on the year so far,
+    and a province's dashboard reads one row per team for a service instead of a year of months."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
+    unit_path = PathField(max_length=255)
+    area_path = PathField(max_length=255)
+    guided = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "year", "service"], name="team_year_service_once")
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "service", "unit_path", "team", "completed"],
+                name="team_year_outcome_covering",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.year} {self.service_id}: {self.completed}/{self.guided}"
+
+
 class AreaMonth(models.Model):
     area_path = PathField(max_length=255)
     month = models.DateField()

@@ -6,7 +6,15 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 
-from .models import AreaMonth, AreaMonthOutcome, TeamLastReport, TeamMonth, TeamMonthOutcome, TeamWeek
+from .models import (
+    AreaMonth,
+    AreaMonthOutcome,
+    TeamLastReport,
+    TeamMonth,
+    TeamMonthOutcome,
+    TeamWeek,
+    TeamYearOutcome,
+)
 
 
 def area_of(path: str) -> str:
@@ -25,7 +33,10 @@ def week_of(day: datetime.date) -> datetime.date:
 
 def _last_report(team_id: int, area: str, day: datetime.date, sign: int) -> None:
     if sign > 0:
-        updated = TeamLastReport.objects.filter(team_id=team_id, last_date__lt=day).update(last_date=day)
+        # The area too: a team whose commune merged reports under its new one from now on.
+        updated = TeamLastReport.objects.filter(team_id=team_id, last_date__lt=day).update(
+            last_date=day, area_path=area
+        )
         if not updated:
             TeamLastReport.objects.get_or_create(
                 team_id=team_id, defaults={"area_path": area, "last_date": day}
@@ -50,46 +61,39 @@ def _last_report(team_id: int, area: str, day: datetime.date, sign: int) -> None
         )
 
 
-def _bump(model, keys: dict, **deltas) -> None:
+def _bump(model, keys: dict, paths: dict | None = None, **deltas) -> None:
+    """Add the deltas to the row with these keys (its unique key), creating it when missing. ``paths``:
+    where the row's team is now, written on every bump: after a merge moves its village, the team's row
+    for the month follows it instead of a second row being refused by the unique key."""
+    paths = paths or {}
     # UPDATE first: the common case is a row that exists, and F() makes concurrent reports add up.
-    changed = model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
-    if not changed:
-        with transaction.atomic():  # a savepoint: a concurrent insert of the same row loses, then updates
-            try:
-                model.objects.create(**keys, **{k: max(v, 0) for k, v in deltas.items()})
-            except IntegrityError:
-                model.objects.filter(**keys).update(**{k: F(k) + v for k, v in deltas.items()})
+    added = {k: F(k) + v for k, v in deltas.items()}
+    if model.objects.filter(**keys).update(**added, **paths):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent insert of the same row wins, then we add
+            model.objects.create(**keys, **paths, **{k: max(v, 0) for k, v in deltas.items()})
+    except IntegrityError:
+        model.objects.filter(**keys).update(**added, **paths)
 
 
 def apply(activity, sign: int) -> None:
     """Add (sign=+1) or take away (sign=-1) one report and its outcomes."""
     month, area = month_of(activity.date), area_of(activity.unit_path)
+    paths = {"unit_path": activity.unit_path, "area_path": area}
     counts = {
         "reports": sign,
         "people": sign * activity.people_reached,
         "households": sign * activity.households_reached,
     }
-    _bump(
-        TeamMonth,
-        {"team_id": activity.team_id, "month": month, "unit_path": activity.unit_path, "area_path": area},
-        **counts,
-    )
+    _bump(TeamMonth, {"team_id": activity.team_id, "month": month}, paths, **counts)
     _bump(AreaMonth, {"area_path": area, "month": month}, **counts)
     week = week_of(activity.date)
-    _bump(TeamWeek, {"team_id": activity.team_id, "week": week, "area_path": area}, reports=sign)
+    _bump(TeamWeek, {"team_id": activity.team_id, "week": week}, {"area_path": area}, reports=sign)
     # The week just gained its first report or lost its last: the month of its Monday counts it.
     left = TeamWeek.objects.filter(team_id=activity.team_id, week=week).values_list("reports", flat=True)
     if left.first() == (1 if sign > 0 else 0):
-        _bump(
-            TeamMonth,
-            {
-                "team_id": activity.team_id,
-                "month": month_of(week),
-                "unit_path": activity.unit_path,
-                "area_path": area,
-            },
-            weeks=sign,
-        )
+        _bump(TeamMonth, {"team_id": activity.team_id, "month": month_of(week)}, paths, weeks=sign)
     _last_report(activity.team_id, area, activity.date, sign)
     from tocns.activities.models import Outcome
 
@@ -98,13 +102,14 @@ def apply(activity, sign: int) -> None:
         deltas = {"guided": sign * outcome.guided, "completed": sign * outcome.completed}
         _bump(
             TeamMonthOutcome,
-            {
-                "team_id": activity.team_id,
-                "month": month,
-                "service_id": outcome.service_id,
-                "unit_path": activity.unit_path,
-                "area_path": area,
-            },
+            {"team_id": activity.team_id, "month": month, "service_id": outcome.service_id},
+            paths,
+            **deltas,
+        )
+        _bump(
+            TeamYearOutcome,
+            {"team_id": activity.team_id, "year": activity.date.year, "service_id": outcome.service_id},
+            paths,
             **deltas,
         )
         _bump(
@@ -119,36 +124,53 @@ def rebuild() -> dict:
 
     from tocns.activities.models import Activity, Outcome
 
-    for model in (TeamMonth, TeamMonthOutcome, AreaMonth, AreaMonthOutcome, TeamWeek, TeamLastReport):
+    for model in (
+        TeamMonth,
+        TeamMonthOutcome,
+        TeamYearOutcome,
+        AreaMonth,
+        AreaMonthOutcome,
+        TeamWeek,
+        TeamLastReport,
+    ):
         model.objects.all().delete()
     team_rows = (
         Activity.objects.annotate(m=TruncMonth("date"))
-        .values("team_id", "unit_path", "m")
+        .values("team_id", "m")
         .annotate(n=Count("pk"), p=Sum("people_reached"), h=Sum("households_reached"))
     )
     weeks: dict = {}
     last: dict = {}
-    for team_id, unit_path, day in Activity.objects.values_list("team_id", "unit_path", "date").iterator(
-        chunk_size=20000
-    ):
+    # A team's rows carry the path of its latest filed report of the month (of the week), as apply() leaves
+    # them: a merge may have moved the team in between.
+    month_path: dict = {}
+    for team_id, unit_path, day, filed in Activity.objects.values_list(
+        "team_id", "unit_path", "date", "created_at"
+    ).iterator(chunk_size=20000):
         key = (team_id, week_of(day))
-        entry = weeks.setdefault(key, [unit_path, 0])
+        entry = weeks.setdefault(key, [unit_path, 0, filed])
         entry[1] += 1
+        if filed >= entry[2]:
+            entry[0], entry[2] = unit_path, filed
+        seen = month_path.get((team_id, month_of(day)))
+        if seen is None or filed >= seen[1]:
+            month_path[team_id, month_of(day)] = (unit_path, filed)
         if team_id not in last or day > last[team_id][1]:
             last[team_id] = (area_of(unit_path), day)
-    team_months = {
-        (r["team_id"], _day(r["m"])): TeamMonth(
+    team_months = {}
+    for r in team_rows:
+        key = (r["team_id"], _day(r["m"]))
+        unit_path = month_path[key][0]
+        team_months[key] = TeamMonth(
             team_id=r["team_id"],
-            month=_day(r["m"]),
-            unit_path=r["unit_path"],
-            area_path=area_of(r["unit_path"]),
+            month=key[1],
+            unit_path=unit_path,
+            area_path=area_of(unit_path),
             reports=r["n"],
             people=r["p"] or 0,
             households=r["h"] or 0,
         )
-        for r in team_rows
-    }
-    for (team_id, week), (unit_path, _n) in weeks.items():
+    for (team_id, week), (unit_path, _n, _filed) in weeks.items():
         row = team_months.get((team_id, month_of(week)))
         if row is None:  # a week starting in a month without reports (a report on Thursday the 1st)
             row = team_months[team_id, month_of(week)] = TeamMonth(
@@ -159,30 +181,63 @@ def rebuild() -> dict:
     TeamMonth.objects.bulk_create(team_months, batch_size=5000)
     outcome_rows = (
         Outcome.objects.annotate(m=TruncMonth("activity__date"))
-        .values("activity__team_id", "activity__unit_path", "m", "service_id")
+        .values("activity__team_id", "m", "service_id")
         .annotate(g=Sum("guided"), c=Sum("completed"))
     )
-    team_outcomes = [
-        TeamMonthOutcome(
-            team_id=r["activity__team_id"],
-            month=_day(r["m"]),
-            service_id=r["service_id"],
-            unit_path=r["activity__unit_path"],
-            area_path=area_of(r["activity__unit_path"]),
-            guided=r["g"] or 0,
-            completed=r["c"] or 0,
+    team_outcomes = []
+    for r in outcome_rows:
+        month = _day(r["m"])
+        unit_path = month_path[r["activity__team_id"], month][0]
+        team_outcomes.append(
+            TeamMonthOutcome(
+                team_id=r["activity__team_id"],
+                month=month,
+                service_id=r["service_id"],
+                unit_path=unit_path,
+                area_path=area_of(unit_path),
+                guided=r["g"] or 0,
+                completed=r["c"] or 0,
+            )
         )
-        for r in outcome_rows
-    ]
     TeamMonthOutcome.objects.bulk_create(team_outcomes, batch_size=5000)
+    # A team's year per service: its months summed, with the path of its latest filed report of the year.
+    years: dict = {}
+    for row in team_outcomes:
+        key = (row.team_id, row.month.year, row.service_id)
+        entry = years.setdefault(key, [0, 0])
+        entry[0] += row.guided
+        entry[1] += row.completed
+    year_path = {}
+    for (team_id, month), (unit_path, filed) in month_path.items():
+        seen = year_path.get((team_id, month.year))
+        if seen is None or filed >= seen[1]:
+            year_path[team_id, month.year] = (unit_path, filed)
+    TeamYearOutcome.objects.bulk_create(
+        [
+            TeamYearOutcome(
+                team_id=team_id,
+                year=year,
+                service_id=service_id,
+                unit_path=year_path[team_id, year][0],
+                area_path=area_of(year_path[team_id, year][0]),
+                guided=guided,
+                completed=completed,
+            )
+            for (team_id, year, service_id), (guided, completed) in years.items()
+        ],
+        batch_size=5000,
+    )
+    # The commune totals count each report where it was filed (its own path), as apply() does.
     areas: dict = {}
-    for row in team_months:
-        if not row.reports:
-            continue  # a month holding only the start of a week: no report in it, no area row
-        entry = areas.setdefault((row.area_path, row.month), [0, 0, 0])
-        entry[0] += row.reports
-        entry[1] += row.people
-        entry[2] += row.households
+    for r in (
+        Activity.objects.annotate(m=TruncMonth("date"))
+        .values("unit_path", "m")
+        .annotate(n=Count("pk"), p=Sum("people_reached"), h=Sum("households_reached"))
+    ):
+        entry = areas.setdefault((area_of(r["unit_path"]), _day(r["m"])), [0, 0, 0])
+        entry[0] += r["n"]
+        entry[1] += r["p"] or 0
+        entry[2] += r["h"] or 0
     AreaMonth.objects.bulk_create(
         [
             AreaMonth(area_path=a, month=m, reports=r, people=p, households=h)
@@ -191,10 +246,16 @@ def rebuild() -> dict:
         batch_size=5000,
     )
     area_outcomes: dict = {}
-    for row in team_outcomes:
-        entry = area_outcomes.setdefault((row.area_path, row.month, row.service_id), [0, 0])
-        entry[0] += row.guided
-        entry[1] += row.completed
+    for r in (
+        Outcome.objects.annotate(m=TruncMonth("activity__date"))
+        .values("activity__unit_path", "m", "service_id")
+        .annotate(g=Sum("guided"), c=Sum("completed"))
+    ):
+        entry = area_outcomes.setdefault(
+            (area_of(r["activity__unit_path"]), _day(r["m"]), r["service_id"]), [0, 0]
+        )
+        entry[0] += r["g"] or 0
+        entry[1] += r["c"] or 0
     AreaMonthOutcome.objects.bulk_create(
         [
             AreaMonthOutcome(area_path=a, month=m, service_id=s, guided=g, completed=c)
@@ -203,7 +264,10 @@ def rebuild() -> dict:
         batch_size=5000,
     )
     TeamWeek.objects.bulk_create(
-        [TeamWeek(team_id=t, week=w, area_path=area_of(u), reports=n) for (t, w), (u, n) in weeks.items()],
+        [
+            TeamWeek(team_id=t, week=w, area_path=area_of(u), reports=n)
+            for (t, w), (u, n, _f) in weeks.items()
+        ],
         batch_size=5000,
     )
     TeamLastReport.objects.bulk_create(

@@ -16,6 +16,7 @@ from tocns.reports.models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYearOutcome,
 )
 from tocns.teams.models import Member, Team
 from tocns.units.models import Unit, UnitKind
@@ -44,6 +45,11 @@ def every_total():
         "team_outcomes": sorted(
             TeamMonthOutcome.objects.values_list(
                 "team_id", "month", "service_id", "unit_path", "area_path", "guided", "completed"
+            )
+        ),
+        "team_years": sorted(
+            TeamYearOutcome.objects.values_list(
+                "team_id", "year", "service_id", "unit_path", "area_path", "guided", "completed"
             )
         ),
         "area_months": sorted(

@@ -176,6 +176,12 @@ def test_targets_scoped_by_path_equal_those_of_the_teams_given(frozen_today, tre
         )
     report(people.admin, rosters.coc_leu, TODAY, people=12)
     report(people.admin, kim_tan, TODAY - datetime.timedelta(days=3), people=2)
+    # Cốc Lếu's VNeID share is 3 of the commune's 6 (by households): on pace at 327/365 of the year.
+    file_report(
+        actor=people.admin,
+        report_id=uuid.uuid4(),
+        data=ReportInput(team=rosters.coc_leu.pk, date=TODAY, outcomes=[OutcomeInput("vneid", 3, 3)]),
+    )
     period = scoring.Period.parse("2026", today=TODAY)
     weights = dict(scoring.DEFAULT_WEIGHTS)
 
@@ -193,6 +199,13 @@ def test_targets_scoped_by_path_equal_those_of_the_teams_given(frozen_today, tre
         teams = Team.objects.filter(unit__path__startswith=unit.path)
         assert targets(teams, unit.path) == targets(teams), unit.name
     by_id = targets(Team.objects.filter(unit__path__startswith=tree.lao_cai.path))
-    # Cốc Lếu and Kim Tân: a VNeID share (no activation yet) and an activities share met by their one
-    # report; Na Lang: the activities share only, and no report.
-    assert by_id == {"Tổ CNS Cốc Lếu": (1, 2), "Tổ CNS Kim Tân": (1, 2), "Tổ CNS Na Lang": (0, 1)}
+    # Cốc Lếu and Kim Tân: a VNeID share (met by Cốc Lếu's 3 activations) and an activities share met by
+    # their reports; Na Lang: the activities share only, and no report.
+    assert by_id == {"Tổ CNS Cốc Lếu": (2, 2), "Tổ CNS Kim Tân": (1, 2), "Tổ CNS Na Lang": (0, 1)}
+    # A period that ended before today judges the year up to its end (October: no report yet).
+    october = scoring.Period.parse("2026-10", today=TODAY)
+    assert targets(province, tree.lao_cai.path, october) == {
+        "Tổ CNS Cốc Lếu": (0, 2),
+        "Tổ CNS Kim Tân": (0, 2),
+        "Tổ CNS Na Lang": (0, 1),
+    }

@@ -14,6 +14,7 @@ from tocns.reports.models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYearOutcome,
 )
 
 
@@ -33,6 +34,9 @@ def snapshot():
         ),
         "team_outcomes": sorted(
             TeamMonthOutcome.objects.values_list("team_id", "month", "service__code", "guided", "completed")
+        ),
+        "team_years": sorted(
+            TeamYearOutcome.objects.values_list("team_id", "year", "service__code", "guided", "completed")
         ),
         "area": sorted(
             AreaMonth.objects.values_list("area_path", "month", "reports", "people", "households")
@@ -134,6 +138,47 @@ def test_a_week_counts_once_in_the_month_of_its_monday(rosters, people):
         data=ReportInput(team=rosters.coc_leu.pk, date=datetime.date(2026, 10, 5), people_reached=1),
     )
     assert weeks() == {sep: 1, oct_: 1}
+    running = snapshot()
+    totals.rebuild()
+    assert snapshot() == running
+
+
+def test_a_report_after_its_commune_merged_still_counts(tree, rosters, people):
+    """Communes merge (2025 cut 10,000 to 3,321): the villages move under the new commune and their paths
+    change mid-month. A team's month already holds reports under the old path; the next report must add
+    to it, and a rebuild from the raw reports must agree."""
+    from tocns.units.services import merge_units
+
+    today = timezone.localdate()
+
+    def file(outcomes):
+        file_report(
+            actor=people.admin,
+            report_id=uuid.uuid4(),
+            data=ReportInput(
+                team=rosters.coc_leu.pk,
+                date=today,
+                people_reached=4,
+                outcomes=[OutcomeInput(code, g, c) for code, g, c in outcomes],
+            ),
+        )
+
+    file([("vneid", 2, 1)])
+    merge_units(
+        sources=[tree.phuong_lao_cai, tree.muong_khuong],
+        new_name="Phường Lào Cai mới",
+        new_code="02999",
+        effective_date=today,
+    )
+    file([("vneid", 4, 3)])
+    month = today.replace(day=1)
+    row = TeamMonth.objects.get(team=rosters.coc_leu, month=month)
+    assert (row.reports, row.people) == (2, 8)
+    assert row.unit_path.startswith("/15/02999/")  # the team's month follows it to the new commune
+    outcome = TeamMonthOutcome.objects.get(team=rosters.coc_leu, month=month, service__code="vneid")
+    assert (outcome.guided, outcome.completed) == (6, 4)
+    year = TeamYearOutcome.objects.get(team=rosters.coc_leu, year=today.year, service__code="vneid")
+    assert (year.guided, year.completed, year.unit_path) == (6, 4, row.unit_path)
     running = snapshot()
     totals.rebuild()
     assert snapshot() == running
