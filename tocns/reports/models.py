@@ -40,14 +40,22 @@ class TeamMonth(models.Model):
         return f"{self.team_id} {self.month:%m/%Y}: {self.reports}"
 
 
-class TeamMonthOutcome(models.Model):
+class TeamOutcomeTotal(models.Model):
+    """A team's people guided and completed for one service over some time (see the two below)."""
+
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()
     service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
     unit_path = PathField(max_length=255)
     area_path = PathField(max_length=255)
     guided = models.PositiveIntegerField(default=0)
     completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TeamMonthOutcome(TeamOutcomeTotal):
+    month = models.DateField()
 
     class Meta:
         constraints = [
@@ -63,17 +71,11 @@ class TeamMonthOutcome(models.Model):
         return f"{self.team_id} {self.month:%m/%Y} {self.service_id}: {self.completed}/{self.guided}"
 
 
-class TeamYearOutcome(models.Model):
+class TeamYearOutcome(TeamOutcomeTotal):
     """A team's results per service for a calendar year: a plan's targets are judged on the year so far,
     and a province's dashboard reads one row per team for a service instead of a year of months."""
 
-    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
-    service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
-    unit_path = PathField(max_length=255)
-    area_path = PathField(max_length=255)
-    guided = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
