@@ -16,11 +16,6 @@ def subquery_count(qs, *, distinct: bool = True):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def subquery_sum(qs, field: str):
-    summed = qs.order_by().annotate(_s=Func(F(field), function="SUM")).values("_s")
-    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
-
-
 class InSubquery(Expression):
     """``column IN (subquery)`` as a filter; on PostgreSQL written ``column = ANY(ARRAY(subquery))``.
 
