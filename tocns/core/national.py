@@ -52,6 +52,7 @@ from tocns.reports.models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYear,
     TeamYearOutcome,
 )
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
@@ -517,7 +518,7 @@ class Generator:
         if connection.vendor != "postgresql":
             return
         models = [Unit, Team, Member, Session, Enrolment, Activity, Outcome]
-        models += [TeamMonth, TeamMonthOutcome, TeamYearOutcome, AreaMonth, AreaMonthOutcome]
+        models += [TeamMonth, TeamYear, TeamMonthOutcome, TeamYearOutcome, AreaMonth, AreaMonthOutcome]
         models += [TeamWeek, TeamLastReport]
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
 
@@ -559,6 +560,7 @@ def build_totals_in_sql(timed: Callable[[str, Callable[[], int]], int]) -> None:
     q = connection.ops.quote_name
     table = {m: q(m._meta.db_table) for m in (TeamMonth, TeamMonthOutcome, AreaMonth, AreaMonthOutcome)}
     table[TeamYearOutcome] = q(TeamYearOutcome._meta.db_table)
+    table[TeamYear] = q(TeamYear._meta.db_table)
     table.update({m: q(m._meta.db_table) for m in (TeamWeek, TeamLastReport, Activity, Outcome)})
     expr = _sql(connection.vendor)
     area_map = q("tocns_generate_area_of")
@@ -628,6 +630,16 @@ def build_totals_in_sql(timed: Callable[[str, Callable[[], int]], int]) -> None:
             ),
         )
         year = expr["year_of_month"]
+        timed(
+            "totals: team-year",
+            refill(
+                TeamYear,
+                f"{cols(TeamYear, 'team', 'year', 'unit_path', 'area_path', 'reports', 'people', 'households')}, "
+                f"{cols(TeamYear, 'weeks')})"
+                f" SELECT t.team_id, {year}, MIN(t.unit_path), MIN(t.area_path), SUM(t.reports), SUM(t.people),"
+                f" SUM(t.households), SUM(t.weeks) FROM {table[TeamMonth]} t GROUP BY t.team_id, {year}",
+            ),
+        )
         timed(
             "totals: team-year-service",
             refill(

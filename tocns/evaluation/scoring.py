@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tocns.core.queries import plain_rows
-from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek
+from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek, TeamYear
 from tocns.reports.totals import area_of
 from tocns.teams.models import TeamStatus
 from tocns.teams.selectors import NO_CREW, Crew, crew_counts
@@ -253,12 +253,22 @@ def score_teams(
     # Weeks with a report: those starting in the period's months (TeamMonth.weeks, kept by the month of
     # their Monday), plus the week the period starts in when it starts after a Monday.
     weeks, people, reports = {}, {}, {}
-    for team_id, done, helped, filed in plain_rows(  # integers: no converters needed
-        TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
-        .values("team_id")
-        .annotate(w=Sum("weeks"), p=Sum("people"), r=Sum("reports"))
-        .values_list("team_id", "w", "p", "r")
+    year = period.start.year
+    if (period.start, period.end) == (datetime.date(year, 1, 1), datetime.date(year, 12, 31)) and (
+        end >= today or end == period.end
     ):
+        # A whole year so far is the year's total (no report is dated after today): one row per team.
+        sums = TeamYear.objects.filter(**by_month, year=year).values_list(
+            "team_id", "weeks", "people", "reports"
+        )
+    else:
+        sums = (
+            TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
+            .values("team_id")
+            .annotate(w=Sum("weeks"), p=Sum("people"), r=Sum("reports"))
+            .values_list("team_id", "w", "p", "r")
+        )
+    for team_id, done, helped, filed in plain_rows(sums):  # integers: no converters needed
         weeks[team_id], people[team_id], reports[team_id] = done or 0, helped or 0, filed or 0
     first_week = period.start - datetime.timedelta(days=period.start.weekday())
     if first_week < period.start:

@@ -40,6 +40,31 @@ class TeamMonth(models.Model):
         return f"{self.team_id} {self.month:%m/%Y}: {self.reports}"
 
 
+class TeamYear(models.Model):
+    """A team's TeamMonth rows of a calendar year summed (weeks: those whose Monday is in the year): a
+    dashboard of the year so far reads one row per team instead of its months."""
+
+    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit_path = PathField(max_length=255)
+    area_path = PathField(max_length=255)
+    reports = models.PositiveIntegerField(default=0)
+    people = models.PositiveIntegerField(default=0)
+    households = models.PositiveIntegerField(default=0)
+    weeks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "year"], name="team_year_once")]
+        indexes = [
+            models.Index(
+                fields=["year", "unit_path", "team", "weeks", "people", "reports"], name="team_year_covering"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.year}: {self.reports}"
+
+
 class TeamOutcomeTotal(models.Model):
     """A team's people guided and completed for one service over some time (see the two below)."""
 

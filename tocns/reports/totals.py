@@ -13,6 +13,7 @@ from .models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYear,
     TeamYearOutcome,
 )
 
@@ -87,6 +88,7 @@ def apply(activity, sign: int) -> None:
         "households": sign * activity.households_reached,
     }
     _bump(TeamMonth, {"team_id": activity.team_id, "month": month}, paths, **counts)
+    _bump(TeamYear, {"team_id": activity.team_id, "year": activity.date.year}, paths, **counts)
     _bump(AreaMonth, {"area_path": area, "month": month}, **counts)
     week = week_of(activity.date)
     _bump(TeamWeek, {"team_id": activity.team_id, "week": week}, {"area_path": area}, reports=sign)
@@ -94,6 +96,7 @@ def apply(activity, sign: int) -> None:
     left = TeamWeek.objects.filter(team_id=activity.team_id, week=week).values_list("reports", flat=True)
     if left.first() == (1 if sign > 0 else 0):
         _bump(TeamMonth, {"team_id": activity.team_id, "month": month_of(week)}, paths, weeks=sign)
+        _bump(TeamYear, {"team_id": activity.team_id, "year": week.year}, paths, weeks=sign)
     _last_report(activity.team_id, area, activity.date, sign)
     from tocns.activities.models import Outcome
 
@@ -126,6 +129,7 @@ def rebuild() -> dict:
 
     for model in (
         TeamMonth,
+        TeamYear,
         TeamMonthOutcome,
         TeamYearOutcome,
         AreaMonth,
@@ -179,6 +183,26 @@ def rebuild() -> dict:
         row.weeks += 1
     team_months = list(team_months.values())
     TeamMonth.objects.bulk_create(team_months, batch_size=5000)
+    # A team's year: its months summed, with the path of its latest filed report of the year.
+    year_path = {}
+    for (team_id, month), (unit_path, filed) in month_path.items():
+        seen = year_path.get((team_id, month.year))
+        if seen is None or filed >= seen[1]:
+            year_path[team_id, month.year] = (unit_path, filed)
+    team_years: dict = {}
+    for row in team_months:
+        key = (row.team_id, row.month.year)
+        if key not in team_years:
+            unit_path = year_path[key][0] if key in year_path else row.unit_path
+            team_years[key] = TeamYear(
+                team_id=row.team_id, year=key[1], unit_path=unit_path, area_path=area_of(unit_path)
+            )
+        year = team_years[key]
+        year.reports += row.reports
+        year.people += row.people
+        year.households += row.households
+        year.weeks += row.weeks
+    TeamYear.objects.bulk_create(team_years.values(), batch_size=5000)
     outcome_rows = (
         Outcome.objects.annotate(m=TruncMonth("activity__date"))
         .values("activity__team_id", "m", "service_id")
@@ -207,11 +231,6 @@ def rebuild() -> dict:
         entry = years.setdefault(key, [0, 0])
         entry[0] += row.guided
         entry[1] += row.completed
-    year_path = {}
-    for (team_id, month), (unit_path, filed) in month_path.items():
-        seen = year_path.get((team_id, month.year))
-        if seen is None or filed >= seen[1]:
-            year_path[team_id, month.year] = (unit_path, filed)
     TeamYearOutcome.objects.bulk_create(
         [
             TeamYearOutcome(

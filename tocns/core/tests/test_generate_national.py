@@ -16,6 +16,7 @@ from tocns.reports.models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYear,
     TeamYearOutcome,
 )
 from tocns.teams.models import Member, Team
@@ -45,6 +46,11 @@ def every_total():
         "team_outcomes": sorted(
             TeamMonthOutcome.objects.values_list(
                 "team_id", "month", "service_id", "unit_path", "area_path", "guided", "completed"
+            )
+        ),
+        "years": sorted(
+            TeamYear.objects.values_list(
+                "team_id", "year", "unit_path", "area_path", "reports", "people", "households", "weeks"
             )
         ),
         "team_years": sorted(

@@ -14,6 +14,7 @@ from tocns.reports.models import (
     TeamMonth,
     TeamMonthOutcome,
     TeamWeek,
+    TeamYear,
     TeamYearOutcome,
 )
 
@@ -35,6 +36,9 @@ def snapshot():
         "team_outcomes": sorted(
             TeamMonthOutcome.objects.values_list("team_id", "month", "service__code", "guided", "completed")
         ),
+        "years": sorted(
+            TeamYear.objects.values_list("team_id", "year", "reports", "people", "households", "weeks")
+        ),
         "team_years": sorted(
             TeamYearOutcome.objects.values_list("team_id", "year", "service__code", "guided", "completed")
         ),
@@ -48,7 +52,7 @@ def snapshot():
     raw["weeks"] = sorted(TeamWeek.objects.values_list("team_id", "week", "area_path", "reports"))
     raw["last"] = sorted(TeamLastReport.objects.values_list("team_id", "last_date"))
     return {
-        name: rows if name == "last" else nonzero(rows, 4 if name == "team" else 3)
+        name: rows if name == "last" else nonzero(rows, 4 if name in ("team", "years") else 3)
         for name, rows in raw.items()
     }
 
@@ -179,6 +183,8 @@ def test_a_report_after_its_commune_merged_still_counts(tree, rosters, people):
     assert (outcome.guided, outcome.completed) == (6, 4)
     year = TeamYearOutcome.objects.get(team=rosters.coc_leu, year=today.year, service__code="vneid")
     assert (year.guided, year.completed, year.unit_path) == (6, 4, row.unit_path)
+    whole = TeamYear.objects.get(team=rosters.coc_leu, year=today.year)
+    assert (whole.reports, whole.people, whole.unit_path) == (2, 8, row.unit_path)
     running = snapshot()
     totals.rebuild()
     assert snapshot() == running
