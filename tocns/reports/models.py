@@ -12,17 +12,26 @@ from django.db import models
 from tocns.units.fields import PathField
 
 
-class TeamMonth(models.Model):
+class TeamCountTotal(models.Model):
+    """A team's reports, people and households reached, and weeks with a report, over some time (see the
+    two below)."""
+
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()  # first day of the month
     unit_path = PathField(max_length=255)
     area_path = PathField(max_length=255)
     reports = models.PositiveIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     households = models.PositiveIntegerField(default=0)
-    # Weeks with at least one report whose Monday falls in this month: regularity sums these over a
+    # Weeks with at least one report whose Monday falls in this month (year): regularity sums these over a
     # period's months instead of counting a province's team-weeks (see totals.apply).
     weeks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class TeamMonth(TeamCountTotal):
+    month = models.DateField()  # first day of the month
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "month"], name="team_month_once")]
@@ -40,18 +49,11 @@ class TeamMonth(models.Model):
         return f"{self.team_id} {self.month:%m/%Y}: {self.reports}"
 
 
-class TeamYear(models.Model):
+class TeamYear(TeamCountTotal):
     """A team's TeamMonth rows of a calendar year summed (weeks: those whose Monday is in the year): a
     dashboard of the year so far reads one row per team instead of its months."""
 
-    team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
-    unit_path = PathField(max_length=255)
-    area_path = PathField(max_length=255)
-    reports = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-    households = models.PositiveIntegerField(default=0)
-    weeks = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "year"], name="team_year_once")]
