@@ -181,6 +181,12 @@ def weights_for(unit) -> dict:
     return {name: getattr(row, name) for name in DEFAULT_WEIGHTS}
 
 
+def _whole_year_by(year: int, end: datetime.date, today: datetime.date) -> bool:
+    """Whether the year's totals so far are those from 1 January to ``end``: ``end`` is the year's last
+    day, or today or later (no report is dated after today)."""
+    return end >= today or end == datetime.date(year, 12, 31)
+
+
 def _weeks(start: datetime.date, end: datetime.date) -> int:
     first = start - datetime.timedelta(days=start.weekday())
     return max(1, (end - first).days // 7 + 1)
@@ -254,10 +260,8 @@ def score_teams(
     # their Monday), plus the week the period starts in when it starts after a Monday.
     weeks, people, reports = {}, {}, {}
     year = period.start.year
-    if (period.start, period.end) == (datetime.date(year, 1, 1), datetime.date(year, 12, 31)) and (
-        end >= today or end == period.end
-    ):
-        # A whole year so far is the year's total (no report is dated after today): one row per team.
+    whole_year = (period.start, period.end) == (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    if whole_year and _whole_year_by(year, end, today):  # one row per team instead of its months
         sums = TeamYear.objects.filter(**by_month, year=year).values_list(
             "team_id", "weeks", "people", "reports"
         )
@@ -420,9 +424,8 @@ def _targets_met(
     months = {"month__gte": datetime.date(year, 1, 1), "month__lte": end}
     services = {service for _t, _v, indicator, service in shares if indicator == Indicator.SERVICE_COMPLETED}
     completed = {}
-    if services and (end >= today or end == datetime.date(year, 12, 31)):
-        # The year so far is the year's total (no report is dated after today): one row per team and
-        # service with a target (a province: 4,000 rows, against 28,000 team-months read otherwise).
+    if services and _whole_year_by(year, end, today):
+        # One row per team and service with a target (a province: 4,000 rows, against 28,000 team-months).
         rows = TeamYearOutcome.objects.filter(**totals_filter, year=year, service_id__in=services)
         completed = {
             (team, service): done

@@ -69,9 +69,7 @@ def month_totals(unit: Unit, start: datetime.date, end: datetime.date) -> tuple[
     """({month: reports}, {(month, service id): (guided, completed)}) of everything under the unit from
     start to end, read from the running totals: the per-commune ones for a commune or above, else the
     per-team ones."""
-    month_model, outcome_model = (
-        (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
-    )
+    month_model, outcome_model = _totals_models(unit)
     in_period = {"month__gte": start, "month__lte": end}
     reports = dict(
         month_model.objects.filter(**_scope(unit, month_model), **in_period)
@@ -93,6 +91,11 @@ def month_totals(unit: Unit, start: datetime.date, end: datetime.date) -> tuple[
     return reports, outcomes
 
 
+def _totals_models(unit: Unit | None) -> tuple:
+    """(month model, outcome model) a unit's own figures are read from."""
+    return (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
+
+
 def _uses_area_totals(unit: Unit | None) -> bool:
     """Province, commune and the whole country read the per-commune totals; a village its teams'."""
     return unit is None or unit.path.count("/") <= 3
@@ -109,9 +112,7 @@ def _scope(unit: Unit | None, model) -> dict:
 def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None) -> Dashboard:
     """The dashboard of a unit (None: the whole country) for a period. ``teams``: the active teams the
     viewer may see under the unit (scoped by accounts.selectors)."""
-    month_model, outcome_model = (
-        (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
-    )
+    month_model, outcome_model = _totals_models(unit)
     in_period = {"month__gte": period.start, "month__lte": period.end}
     # Grouped by the path as well: for a province or the country the child rows are sums of these same
     # per-commune rows (see _children), so one query each serves both.
