@@ -5,6 +5,7 @@ Lào Cai (15) ── Phường Lào Cai (02647) ── Tổ dân phố Cốc L�
 Tuyên Quang (08) ── Xã Đồng Văn (00721) ── Thôn Lũng Cú
 """
 
+import base64
 import io
 import os
 from dataclasses import dataclass
@@ -228,4 +229,11 @@ def shoot():
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
 
+    def save(png_base64: str, name: str):
+        """A screenshot taken otherwise (CDP's Page.captureScreenshot, which does not wait for navigations)."""
+        if SCREENSHOTS:
+            Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+            (Path(SCREENSHOTS) / f"{name}.png").write_bytes(base64.b64decode(png_base64))
+
+    take.save = save
     return take
