@@ -32,6 +32,9 @@ a. raw      - the same numbers by a plain GROUP BY over the raw rows: ``Outcome`
 c. own SQL  - the statements one province page sends to the database (captured once with
               ``connection.execute_wrapper``: SQL and parameters), replayed and their rows fetched: what
               the page costs the database, with no Python around it;
+d. template - the province page's template rendered again from the context the view gave it (captured
+              once): what writing the page out costs even with every figure ready. The floor plus this is
+              printed as the least any province page can cost;
    served   - the commune and province pages as users get them: ``manage.py serve`` (waitress, the
               ``make run`` server, ``TOCNS_THREADS`` threads, 8 by default) started in its own process
               after the generation, ``GET`` over HTTP with the bench admin's session cookie, after at
@@ -235,6 +238,33 @@ def replay(work: Callable[[], object]) -> Callable[[], object]:
     return run
 
 
+def template_alone(work: Callable[[], object]) -> Callable[[], str]:
+    """The template and context one run of `work` (a dashboard GET) renders, captured once, then rendered
+    again: what the page costs to write out even when every figure on it is ready."""
+    from django.template import loader
+
+    from tocns.reports import views
+
+    captured = {}
+    render = views.render
+
+    def capture(request, template_name, context):
+        captured.update(request=request, template=template_name, context=context)
+        return render(request, template_name, context)
+
+    views.render = capture
+    try:
+        work()
+    finally:
+        views.render = render
+    template = loader.get_template(captured["template"])
+
+    def run() -> str:
+        return template.render(captured["context"], captured["request"])
+
+    return run
+
+
 def served(url: str, cookie: str, session: str) -> Callable[[], bytes]:
     """GET of `url` from the server process, signed in with `session`, gzip asked for as a browser does."""
     import urllib.request
@@ -417,6 +447,13 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
     results["province sql"] = measure(
         "(c) the province page's own SQL, replayed", replay(page(urls["province"])), runs, warmup, budget_s
     )
+    results["province template"] = measure(
+        "(d) the province page's template alone",
+        template_alone(page(urls["province"])),
+        runs,
+        warmup,
+        budget_s,
+    )
     # As users get it: `manage.py serve` (waitress) in its own process, started now, over HTTP. Each of
     # its threads opens its own database connection on its first request: the warm-ups go round them all
     # (twice), so the runs measure a server in its steady state, as one is after its first minute.
@@ -480,6 +517,11 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         f"({'under' if fast else 'OVER'} {GOAL_MS:.0f} ms), {ratio:.1f}x the floor (b) "
         f"({'within' if close else 'OVER'} {GOAL_RATIO:g}x): {'met' if fast and close else 'NOT met'}; "
         f"{own_sql:.1f}x the page's own SQL (c)"
+    )
+    bound = base + results["province template"].p95
+    print(
+        f"least any province page can cost: the floor (b) and the template (d), {bound:.1f} ms at p95 = "
+        f"{bound / base:.1f}x the floor, before the request, the session and any figure not yet summed"
     )
     if profile_page:
         profile(profile_page, page(urls[profile_page]))
