@@ -96,7 +96,7 @@ def add_target(
         value=value,
         split_to=split_to or default_split_to(plan.unit),
     )
-    split_target(target)
+    split_target(target, new=True)
     _record(target, actor=actor, action="create", plan=plan, after=_with_shares(target))
     return target
 
@@ -115,17 +115,22 @@ def _key(share: TargetShare) -> tuple[str, int]:
 
 
 @transaction.atomic
-def split_target(target: Target) -> list[TargetShare]:
+def split_target(target: Target, *, recipients_of=recipients, new: bool = False) -> None:
     """(Re)divide a target over its recipients (split.recipients: by households), keeping the shares
     set by hand. Counts are split so the shares add up exactly to the target; a percentage
     (households_share) is not split: every share gets the target's percentage. Refuses, in Vietnamese,
-    when the hand-set shares exceed the target. Targets inherited from these shares follow them."""
+    when the hand-set shares exceed the target. Targets inherited from these shares follow them.
+    ``recipients_of``: split.recipients, or one that remembers them (a cascade splits three targets of a
+    commune over the same teams). ``new``: the target was created in this transaction, so it has no
+    shares yet and nothing inherits from them (a cascade creates ~500 targets)."""
     plan = target.plan
-    # Lock the target: two officers editing its shares at once re-split one after the other.
-    Target.objects.select_for_update().filter(pk=target.pk).first()
-    existing = {_key(s): s for s in target.shares.all()}
+    existing = {}
+    if not new:
+        # Lock the target: two officers editing its shares at once re-split one after the other.
+        Target.objects.select_for_update().filter(pk=target.pk).first()
+        existing = {_key(s): s for s in target.shares.all()}
     manual = {k: s for k, s in existing.items() if s.manual}
-    auto = [r for r in recipients(plan.unit, target.split_to) if r.key not in manual]
+    auto = [r for r in recipients_of(plan.unit, target.split_to) if r.key not in manual]
     if target.is_percentage:
         values = [target.value] * len(auto)
     else:
@@ -162,11 +167,11 @@ def split_target(target: Target) -> list[TargetShare]:
         TargetShare.objects.filter(pk__in=stale).delete()  # units merged away, teams dissolved
     TargetShare.objects.bulk_create(new)
     TargetShare.objects.bulk_update(changed, ["value", "updated_at"])
-    _follow_shares(target)
-    return list(target.shares.all())
+    if not new:
+        _follow_shares(target, recipients_of)
 
 
-def _follow_shares(target: Target) -> None:
+def _follow_shares(target: Target, recipients_of=recipients) -> None:
     """A plan below inherits its target's value from its share here: keep them equal, down the tree."""
     for child in Target.objects.filter(source_share__target=target).select_related(
         "source_share", "plan", "plan__unit"
@@ -175,7 +180,7 @@ def _follow_shares(target: Target) -> None:
             child.value = child.source_share.value
             child.save(update_fields=["value"])
             try:
-                split_target(child)
+                split_target(child, recipients_of=recipients_of)
             except ValidationError as error:
                 raise ValidationError(
                     _("Kế hoạch của %(unit)s: %(message)s")
@@ -231,11 +236,21 @@ def cascade_to_children(*, actor, plan: Plan) -> list[Plan]:
     if not shares:
         raise ValidationError(_("Chưa có phần chỉ tiêu nào giao cho cấp xã để tạo kế hoạch cấp dưới."))
     children: dict[int, Plan] = {}
+    known: dict[tuple[int, str], list] = {}
+
+    def recipients_once(unit: Unit, split_to: str) -> list:
+        # A commune's targets are split over the same teams: its villages and teams are read once, not
+        # once per target (166 communes with three targets: 332 queries instead of 996).
+        key = (unit.pk, split_to)
+        if key not in known:
+            known[key] = recipients(unit, split_to)
+        return known[key]
+
     for share in shares:
         child = children.get(share.unit_id)
         if child is None:
             child = children[share.unit_id] = _child_plan(actor, plan, share.unit)
-        _inherit(actor, child, share)
+        _inherit(actor, child, share, recipients_once)
     return list(children.values())
 
 
@@ -255,7 +270,7 @@ def _child_plan(actor, plan: Plan, unit: Unit) -> Plan:
     return own
 
 
-def _inherit(actor, child: Plan, share: TargetShare) -> Target:
+def _inherit(actor, child: Plan, share: TargetShare, recipients_of=recipients) -> Target:
     source = share.target
     target = Target.objects.filter(source_share=share).first()
     if target is None:
@@ -266,7 +281,8 @@ def _inherit(actor, child: Plan, share: TargetShare) -> Target:
             .order_by("pk")
             .first()
         )
-    if target is None:
+    created = target is None
+    if created:
         target = Target.objects.create(
             plan=child,
             indicator=source.indicator,
@@ -288,7 +304,7 @@ def _inherit(actor, child: Plan, share: TargetShare) -> Target:
             before=before,
             after=audit.snapshot(target, TARGET_FIELDS),
         )
-    split_target(target)
+    split_target(target, recipients_of=recipients_of, new=created)
     return target
 
 
