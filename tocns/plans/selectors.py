@@ -109,13 +109,25 @@ class YearTotals:
 
 
 class Households:
-    """Households of the current villages under the plan's unit (one query), summed per path."""
+    """Households of the current villages under the plan's unit (one query), summed per path.
+
+    Summed once up each village's path ("/38/", "/38/16279/", "/38/16279/16279-001/"): a province's plan
+    page asks for ~500 paths, and scanning its 5,000 villages for each took 200 ms."""
 
     def __init__(self, path: str):
         self.villages = villages_below(path)
+        self._sums: dict[str, int] = {}
+        for village_path, households in self.villages:
+            cut = 0
+            while (cut := village_path.find("/", cut + 1)) != -1:
+                prefix = village_path[: cut + 1]
+                self._sums[prefix] = self._sums.get(prefix, 0) + (households or 0)
 
     def of(self, path: str) -> int:
-        return sum(h or 0 for p, h in self.villages if p.startswith(path))
+        """The households of the villages whose path starts with ``path`` (a unit's path, ending in "/")."""
+        if not path.endswith("/"):
+            return sum(h or 0 for p, h in self.villages if p.startswith(path))
+        return self._sums.get(path, 0)
 
 
 @dataclass

@@ -155,3 +155,23 @@ def test_only_a_task_without_an_indicator_is_marked_done_by_hand(province_plan, 
         _task(province_plan, rosters.lung_cu, deadline=datetime.date(this_year, 12, 31))
     with pytest.raises(ValidationError):  # a deadline outside the plan's year
         _task(province_plan, rosters.coc_leu, deadline=datetime.date(this_year + 1, 1, 31))
+
+
+def test_households_per_path_equal_the_villages_below_it(tree):
+    """Households.of sums up each village's path once; it gives what scanning the villages gives."""
+    from tocns.conftest import make_unit
+    from tocns.plans.selectors import Households
+    from tocns.units.models import Unit, UnitKind
+
+    make_unit("02953-002", "Thôn Không Số Hộ", UnitKind.VILLAGE, tree.muong_khuong)  # households unknown
+    households = Households(tree.lao_cai.path)
+    villages = list(Unit.objects.current().filter(kind=UnitKind.VILLAGE).values_list("path", "households"))
+
+    def scanned(path):
+        return sum(h or 0 for p, h in villages if p.startswith(path))
+
+    assert households.of(tree.lao_cai.path) == 320 + 280 + 95 == scanned(tree.lao_cai.path)
+    for unit in Unit.objects.filter(path__startswith=tree.lao_cai.path):
+        assert households.of(unit.path) == scanned(unit.path), unit.name
+    assert households.of(tree.dong_van.path) == 0  # outside the plan's unit
+    assert households.of(tree.phuong_lao_cai.path[:-1]) == scanned(tree.phuong_lao_cai.path[:-1])
