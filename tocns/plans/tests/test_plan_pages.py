@@ -204,3 +204,39 @@ def test_index_lists_the_plans_a_user_may_read(client_for, commune_plan, provinc
     member = client_for("team_member").get("/ke-hoach/")
     assert [p.pk for p in member.context["plans"]] == [commune_plan.pk] and not member.context["roots"]
     assert list(client_for("outsider").get("/ke-hoach/").context["plans"]) == []
+
+
+def test_share_rows_show_each_share_with_its_progress_link_and_edit(
+    client_for, vneid_target, province_plan, people, rosters, tree
+):
+    """The share tables (plan_tables.share_rows): names escaped, value, hand-set tag, figure, bar, lateness,
+    the link to the lower plan and the edit link; a households target in percent."""
+    from tocns.plans.tests.conftest import report
+
+    services.set_share(actor=None, share=vneid_target.shares.get(unit=tree.muong_khuong), value=200)
+    services.add_target(actor=None, plan=province_plan, indicator=Indicator.HOUSEHOLDS_SHARE, value=60)
+    services.cascade_to_children(actor=None, plan=province_plan)
+    team = rosters.coc_leu
+    team.name = "Tổ <b>Cốc Lếu</b>"
+    team.save()
+    report(people.team_leader, team, completed=40, households=16)
+    page = client_for("province_officer").get(f"/ke-hoach/{province_plan.pk}/").content.decode()
+    child = Plan.objects.get(parent=province_plan, unit=tree.phuong_lao_cai)
+    vneid_rows = page.split('id="chi-tieu-')[1]
+    assert (
+        "Phường Lào Cai<br>" in vneid_rows
+        and f'<a href="/ke-hoach/{child.pk}/">kế hoạch cấp dưới</a>' in vneid_rows
+    )
+    assert '<td class="num">200<br><span class="tag">giao tay</span></td>' in vneid_rows
+    muong = vneid_target.shares.get(unit=tree.muong_khuong)
+    assert f'<a href="/ke-hoach/{province_plan.pk}/phan-giao/{muong.pk}/">Sửa</a>' in vneid_rows
+    assert "40 / 800 (5%)" in vneid_rows and 'aria-valuenow="5"' in vneid_rows
+    assert '<span class="tag warn">chậm</span>' in vneid_rows
+    households_rows = page.split('id="chi-tieu-')[2]
+    assert '<td class="num">60%</td>' in households_rows
+    # Phường Lào Cai: 16 of its 600 households reached, 2,7% against 60%.
+    assert "2,7% / 60% (4%)" in households_rows
+    # The commune's plan lists its teams, their names escaped, with their village; a team leader reads it.
+    commune_page = client_for("team_leader").get(f"/ke-hoach/{child.pk}/").content.decode()
+    assert 'Tổ &lt;b&gt;Cốc Lếu&lt;/b&gt;<br><span class="muted">Tổ dân phố Cốc Lếu</span>' in commune_page
+    assert "/phan-giao/" not in commune_page  # no edit link for who cannot edit
