@@ -199,6 +199,11 @@ class TargetRow:
     def shares_total(self) -> int:
         return sum(row.share.value for row in self.shares)
 
+    @property
+    def shares_behind(self) -> int:
+        """Shares not on pace."""
+        return sum(not row.progress.on_pace for row in self.shares)
+
 
 @dataclass
 class TaskRow:

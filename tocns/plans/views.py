@@ -94,8 +94,14 @@ def plan_detail(request, pk: int):
         "page": page,
         "children": list(plan.children.select_related("unit").order_by("unit__name")),
         "can_cascade": can_edit and plan.unit.kind == "province",
+        "shares_open": SHARES_OPEN,
     }
     return render(request, "plans/plan.html", context)
+
+
+# A target's shares are shown open up to this many; a province's (a share per commune, up to ~170, for each
+# target) are folded under a line that says how many there are and how many are behind.
+SHARES_OPEN = 12
 
 
 @login_required

@@ -240,3 +240,25 @@ def test_share_rows_show_each_share_with_its_progress_link_and_edit(
     commune_page = client_for("team_leader").get(f"/ke-hoach/{child.pk}/").content.decode()
     assert 'Tổ &lt;b&gt;Cốc Lếu&lt;/b&gt;<br><span class="muted">Tổ dân phố Cốc Lếu</span>' in commune_page
     assert "/phan-giao/" not in commune_page  # no edit link for who cannot edit
+
+
+def test_a_long_list_of_shares_is_folded_under_how_many_and_how_many_are_behind(
+    client_for, province_plan, vneid, tree
+):
+    client = client_for("province_officer")
+    services.add_target(
+        actor=None, plan=province_plan, indicator=Indicator.SERVICE_COMPLETED, service=vneid, value=26
+    )
+    page = client.get(f"/ke-hoach/{province_plan.pk}/").content.decode()
+    assert '<details class="shares" open>' in page and "Phần giao cho 2 đơn vị" in page  # two communes: open
+    for n in range(11):
+        make_unit(f"0299{n:02d}", f"Xã Mới {n}", UnitKind.COMMUNE, tree.lao_cai)
+    target = province_plan.targets.get()
+    services.split_target(target)
+    page = client.get(f"/ke-hoach/{province_plan.pk}/").content.decode()
+    assert '<details class="shares">' in page and '<details class="shares" open>' not in page
+    behind = sum(
+        1 for s in target.shares.all() if s.value > 0
+    )  # nothing reported: every share above 0 is behind
+    assert f'Phần giao cho 13 đơn vị · <span class="tag warn">{behind} chậm tiến độ</span>' in page
+    assert page.count("/phan-giao/") == 13  # every share still on the page, behind the fold
