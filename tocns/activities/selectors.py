@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
+from tocns.core.queries import vi_order
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
@@ -71,7 +72,7 @@ class ChildActivity:
 def activity_by_child(unit: Unit, teams, activities) -> list[ChildActivity]:
     """For a province: per commune, active teams, teams silent 30 days, reports in 30 days, last report.
     Three grouped queries, whatever the number of communes."""
-    children = list(Unit.objects.filter(parent=unit).current().order_by("name"))
+    children = list(Unit.objects.filter(parent=unit).current().order_by(*vi_order("name")))
     cutoff = silent_since()
 
     active = teams.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from tocns.accounts import selectors as access
+from tocns.core.queries import vi_order
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
@@ -50,7 +51,7 @@ def _own_teams(user):
         .filter(members__user=user, members__left_on__isnull=True, status=TeamStatus.ACTIVE)
         .select_related("unit")
         .distinct()
-        .order_by("name")
+        .order_by(*vi_order("name"))
     )
 
 
@@ -96,7 +97,9 @@ def report(request):
     villages = (
         [team.unit]
         if team.unit.kind == UnitKind.VILLAGE
-        else list(Unit.objects.filter(parent=team.unit, kind=UnitKind.VILLAGE).current().order_by("name"))
+        else list(
+            Unit.objects.filter(parent=team.unit, kind=UnitKind.VILLAGE).current().order_by(*vi_order("name"))
+        )
     )
     members = list(Member.objects.current().filter(team=team).only("id", "full_name", "user_id"))
     context = {
@@ -216,7 +219,9 @@ def edit(request, pk: uuid.UUID):
     villages = (
         [team.unit]
         if team.unit.kind == UnitKind.VILLAGE
-        else list(Unit.objects.filter(parent=team.unit, kind=UnitKind.VILLAGE).current().order_by("name"))
+        else list(
+            Unit.objects.filter(parent=team.unit, kind=UnitKind.VILLAGE).current().order_by(*vi_order("name"))
+        )
     )
     outcomes = {o.service_id: o for o in activity.outcomes.all()}
     context = {

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tocns.core.queries import vi_order
 from tocns.reports.models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
 from tocns.reports.totals import month_of
 
@@ -258,7 +259,7 @@ def plan_page(plan: Plan, *, today: datetime.date | None = None) -> PlanPage:
     shares = list(
         TargetShare.objects.filter(target__plan=plan)
         .select_related("unit", "team", "team__unit", "inherited_target__plan")
-        .order_by("unit__name", "team__unit__name", "team__name", "pk")
+        .order_by(*vi_order("unit__name", "team__unit__name", "team__name"), "pk")
     )
     tasks = list(plan.tasks.select_related("team", "team__unit", "service"))
     service_ids = {t.service_id for t in targets if t.service_id} | {

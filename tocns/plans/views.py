@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
+from tocns.core.queries import vi_order
 
 from . import selectors, services
 from .forms import PlanForm, ShareForm, TargetForm, TaskForm
@@ -48,7 +49,7 @@ def index(request):
         roots = (
             access.root_units_for(request.user)
             .filter(kind__in=services.PLAN_UNIT_KINDS)
-            .order_by("name")[:20]
+            .order_by(*vi_order("name"))[:20]
         )
     return render(request, "plans/index.html", {"plans": plans[:200], "roots": roots})
 
@@ -92,7 +93,7 @@ def plan_detail(request, pk: int):
         "plan": plan,
         "can_edit": can_edit,
         "page": page,
-        "children": list(plan.children.select_related("unit").order_by("unit__name")),
+        "children": list(plan.children.select_related("unit").order_by(*vi_order("unit__name"))),
         "can_cascade": can_edit and plan.unit.kind == "province",
         "shares_open": SHARES_OPEN,
     }
@@ -177,7 +178,7 @@ def plan_status(request, pk: int):
 @login_required
 def task_add(request, pk: int):
     plan = _editable_plan(request.user, pk)
-    teams = services.teams_of(plan).select_related("unit").order_by("unit__name", "name")
+    teams = services.teams_of(plan).select_related("unit").order_by(*vi_order("unit__name", "name"))
     form = TaskForm(request.POST or None, teams=teams, initial={"deadline": f"{plan.year}-12-31"})
     if request.method == "POST" and form.is_valid():
         try:

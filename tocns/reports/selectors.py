@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tocns.activities.models import DigitalService
+from tocns.core.queries import vi_order
+from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
 from tocns.units.models import Unit, UnitKind, valid_on
@@ -151,7 +153,7 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
     children = list(
         (Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True))
         .current()
-        .order_by("name")
+        .order_by(*vi_order("name"))
     )
     # The units under the unit, read once: the teams' units for the scores, the villages for the coverage.
     on = timezone.localdate()
@@ -267,7 +269,7 @@ def _children(
             if figures:
                 rows[child.path].villages = figures.villages
                 rows[child.path].villages_with_team = figures.villages_with_team
-    ranked = sorted(rows.values(), key=lambda r: (-r.completed, -r.reports, r.label))
+    ranked = sorted(rows.values(), key=lambda r: (-r.completed, -r.reports, vi_key(r.label)))
     if own.reports or own.teams or own.completed:
         from django.utils.translation import gettext as _
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
 from tocns.core import import_flow
+from tocns.core.queries import vi_order
 from tocns.units.forms import VillageImportForm as ExcelUploadForm
 
 from . import selectors, services
@@ -37,7 +38,7 @@ def team_list(request):
     teams = selectors.filter_teams(
         selectors.with_roster_counts(teams), status=status, leader=leader, activity=activity
     )
-    page = Paginator(teams.order_by("unit__path", "name"), 50).get_page(request.GET.get("trang"))
+    page = Paginator(teams.order_by("unit__path", *vi_order("name")), 50).get_page(request.GET.get("trang"))
     filters = request.GET.copy()
     filters.pop("trang", None)
     context = {

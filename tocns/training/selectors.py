@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
+from tocns.core.queries import vi_order
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
 
@@ -114,7 +115,7 @@ def coverage_by_child(unit: Unit, members) -> list[ChildCoverage]:
     """For a province: per commune, current members and those trained; two grouped queries."""
     from django.db.models import Count
 
-    children = list(Unit.objects.filter(parent=unit).current().order_by("name"))
+    children = list(Unit.objects.filter(parent=unit).current().order_by(*vi_order("name")))
     rows = (
         members.current()
         .filter(team__unit__path__startswith=unit.path)

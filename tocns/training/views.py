@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 from tocns.core.qr import qr_svg
+from tocns.core.queries import vi_order
 from tocns.teams.models import TeamStatus
 
 from . import selectors, services
@@ -31,7 +32,7 @@ def index(request):
         .select_related("course", "unit")
         .order_by("-date")[:10],
         "own": list(access.own_members(request.user)),
-        "roots": access.root_units_for(request.user).order_by("name")[:10]
+        "roots": access.root_units_for(request.user).order_by(*vi_order("name"))[:10]
         if access.is_officer(request.user)
         else [],
     }
@@ -133,7 +134,7 @@ def session(request, pk: int):
             access.teams_for(request.user)
             .filter(unit__path__startswith=session.unit_path, status=TeamStatus.ACTIVE)
             .select_related("unit")
-            .order_by("unit__name", "name")[:300]
+            .order_by(*vi_order("unit__name", "name"))[:300]
         )
     return render(request, "training/session.html", context)
 

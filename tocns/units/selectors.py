@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from tocns.core.queries import vi_order
 from tocns.core.text import search_words
 
 from .models import Unit, UnitChangeLink, UnitKind
@@ -61,7 +62,7 @@ def _common_path(paths: list[str]) -> str:
 
 
 def children_of(unit: Unit, on=None) -> list[Unit]:
-    return with_counts(unit.children.current(on).order_by("name"), on)
+    return with_counts(unit.children.current(on).order_by(*vi_order("name")), on)
 
 
 def search(scoped_qs, query: str, *, limit: int = 50):
@@ -72,7 +73,12 @@ def search(scoped_qs, query: str, *, limit: int = 50):
     condition = Q()
     for word in words:
         condition &= Q(search_name__contains=word)
-    return scoped_qs.current().filter(condition).select_related("parent").order_by("depth", "name")[:limit]
+    return (
+        scoped_qs.current()
+        .filter(condition)
+        .select_related("parent")
+        .order_by("depth", *vi_order("name"))[:limit]
+    )
 
 
 def history_of(unit: Unit):

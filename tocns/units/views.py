@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
 from tocns.core import import_flow
+from tocns.core.queries import vi_order
 from tocns.teams import selectors as team_selectors
 
 from . import selectors, services
@@ -24,14 +25,14 @@ def browse(request):
     """The top of the user's part of the tree, and the search box."""
     query = request.GET.get("q", "").strip()
     results = selectors.search(access.units_for(request.user), query) if query else None
-    roots = selectors.with_counts(access.root_units_for(request.user).order_by("name"))
+    roots = selectors.with_counts(access.root_units_for(request.user).order_by(*vi_order("name")))
     return render(request, "units/browse.html", {"roots": roots, "query": query, "results": results})
 
 
 @login_required
 def detail(request, code: str):
     unit, can_edit = access.unit_for(request.user, code)
-    teams = team_selectors.with_roster_counts(unit.teams.all()).order_by("status", "name")
+    teams = team_selectors.with_roster_counts(unit.teams.all()).order_by("status", *vi_order("name"))
     children = list(selectors.children_of(unit))
     coverage, by_child = team_selectors.coverage_tree(unit, children)
     for child in children:
