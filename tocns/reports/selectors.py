@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tocns.activities.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
-from tocns.units.models import Unit, UnitKind, valid_on
+from tocns.units.models import Unit, UnitChangeLink, UnitKind, valid_on
 from tocns.units.paths import child_of
 
 from .models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
@@ -252,14 +253,27 @@ def _children(
     else:
         month_rows = ((path, reports, helped) for path, _month, reports, helped in shared[0])
         outcome_rows = ((path, completed) for path, _service, _guided, completed in shared[1])
+    former: dict[str, ChildRow] | None = None
+
+    def elsewhere(path: str) -> ChildRow:
+        """The row of a path under no current child: the unit's own teams, or a former child's."""
+        nonlocal former
+        child = child_of(path, base)
+        if child is None:
+            return own
+        if former is None:  # read once, and only when a path falls under a former child
+            former = _former_children(unit, children, rows)
+        return former.get(child, own)
+
     for path, reports, helped in month_rows:
-        target = rows.get(child_of(path, base) or "", own)
+        target = rows.get(child_of(path, base) or "") or elsewhere(path)
         target.reports += reports or 0
         target.people += helped or 0
     for path, completed in outcome_rows:
-        rows.get(child_of(path, base) or "", own).completed += completed or 0
+        (rows.get(child_of(path, base) or "") or elsewhere(path)).completed += completed or 0
     for score in scores:
-        target = rows.get(child_of(score.team.unit.path, base) or "", own)
+        path = score.team.unit.path
+        target = rows.get(child_of(path, base) or "") or elsewhere(path)
         target.teams += 1
         target.effective += score.klass == scoring.EFFECTIVE
         target.paper += score.klass == scoring.PAPER
@@ -269,13 +283,50 @@ def _children(
             if figures:
                 rows[child.path].villages = figures.villages
                 rows[child.path].villages_with_team = figures.villages_with_team
-    ranked = sorted(rows.values(), key=lambda r: (-r.completed, -r.reports, vi_key(r.label)))
+    shown = [*rows.values(), *(r for r in (former or {}).values() if r.unit is None)]
+    ranked = sorted(shown, key=lambda r: (-r.completed, -r.reports, vi_key(r.label)))
     if own.reports or own.teams or own.completed:
-        from django.utils.translation import gettext as _
-
         own.label = _("Tổ trực thuộc %(name)s") % {"name": unit.name} if unit else _("Tổ cấp trung ương")
         ranked.append(own)
     return ranked
+
+
+def _former_children(unit: Unit | None, children, rows: dict[str, ChildRow]) -> dict[str, ChildRow]:
+    """{path of a child of the unit no longer current: its row}. A dashboard of the year shows reports
+    filed before a merger under the commune they were filed in (the per-commune totals count each report
+    where it was made); they belong with the one current child it went into (units.models.UnitChangeLink,
+    followed through later changes). A child that went into several (a split) or out of the unit gets a
+    row of its own, named as the former unit."""
+    current = {child.pk: child.path for child in children}
+    siblings = (
+        Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
+    )
+    closed = list(siblings.exclude(pk__in=current).values_list("pk", "path", "name"))
+    links: dict[int, list[int]] = {}
+    asked = set()
+    ask = {pk for pk, _path, _name in closed}
+    while ask:  # one query per step of the chain of changes: a commune merged once, one query
+        asked |= ask
+        for old, new in UnitChangeLink.objects.filter(old_unit__in=ask).values_list(
+            "old_unit_id", "new_unit_id"
+        ):
+            links.setdefault(old, []).append(new)
+        ask = {new for news in links.values() for new in news if new not in current} - asked
+
+    def went_into(pk: int, seen: set) -> set:
+        if pk in current:
+            return {pk}
+        seen.add(pk)
+        return set().union(*(went_into(new, seen) for new in links.get(pk, ()) if new not in seen))
+
+    result = {}
+    for pk, path, name in closed:
+        into = went_into(pk, set())
+        if len(into) == 1:
+            result[path] = rows[current[into.pop()]]
+        else:
+            result[path] = ChildRow(unit=None, label=_("%(name)s (đơn vị cũ)") % {"name": name})
+    return result
 
 
 def targets_for(unit: Unit | None, period: scoring.Period) -> dict:

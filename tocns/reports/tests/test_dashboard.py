@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from html.parser import HTMLParser
 
@@ -185,3 +186,60 @@ def test_the_ranked_table_shows_every_row_of_the_board_escaped_and_linked(client
     assert table.rows[1:] == expected  # the first row is the header
     assert expected[-1][1] == ("Tổ trực thuộc Lào Cai", None) and expected[-1][-1] == ("", None)
     assert any(cells[1][0] == "Xã <Mường> & Khương" for cells in expected)
+
+
+def test_communes_merged_this_year_count_in_the_commune_they_became_not_as_the_provinces_own(
+    client_for, tree, people, rosters
+):
+    """Reports filed before a merger stay with the commune they were filed in (the per-commune totals count
+    each report where it was made). On the province's table they belong to the commune it became, not to
+    "teams attached to the province" (where a closed commune's rows had fallen)."""
+    from tocns.units.services import merge_units
+
+    na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    report(people.admin, rosters.coc_leu, vneid=(5, 4))
+    report(people.admin, na_lang, vssid=(6, 6))
+    merged = merge_units(
+        sources=[tree.phuong_lao_cai, tree.muong_khuong],
+        new_name="Phường Lào Cai mới",
+        new_code="02999",
+        effective_date=timezone.localdate(),
+    )
+    report(people.admin, rosters.coc_leu, vneid=(1, 1))  # after the merger, under the new commune
+    province = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
+    assert province.completed == 11 and province.reports == 3
+    assert [(r.label, r.reports, r.completed, r.teams) for r in province.children] == [
+        ("Phường Lào Cai mới", 3, 11, 2)
+    ]
+    assert province.children[0].unit == merged
+
+
+def test_villages_merged_keep_their_teams_reports_on_the_village_they_became(
+    client_for, tree, people, rosters
+):
+    """A commune merges two villages: the team still hangs on its former village, whose row on the commune's
+    table is the new village's."""
+    from tocns.units.services import merge_units
+
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    report(people.admin, rosters.coc_leu, vneid=(5, 4))
+    report(people.admin, kim_tan, vneid=(2, 2))
+    merged = merge_units(
+        sources=[tree.coc_leu, tree.kim_tan],
+        new_name="Tổ dân phố Cốc Lếu - Kim Tân",
+        effective_date=timezone.localdate(),
+    )
+    commune = (
+        client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/").context["board"]
+    )
+    assert [(r.unit, r.reports, r.completed, r.teams) for r in commune.children] == [(merged, 2, 6, 2)]
+
+
+def test_a_closed_commune_without_a_successor_keeps_a_row_of_its_own(client_for, tree, people, rosters):
+    na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    report(people.admin, na_lang, vssid=(6, 6))
+    tree.muong_khuong.valid_to = timezone.localdate() - datetime.timedelta(days=1)
+    tree.muong_khuong.save()
+    province = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
+    rows = {r.label: (r.reports, r.completed, r.teams) for r in province.children}
+    assert rows == {"Xã Mường Khương (đơn vị cũ)": (1, 6, 1), tree.phuong_lao_cai.name: (0, 0, 1)}
