@@ -13,7 +13,7 @@ from tocns.core.queries import vi_order
 from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
-from tocns.units.models import Unit, UnitChangeLink, UnitKind, valid_on
+from tocns.units.models import Unit, UnitKind, valid_on
 from tocns.units.paths import child_of
 
 from .models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
@@ -262,7 +262,7 @@ def _children(
         if child is None:
             return own
         if former is None:  # read once, and only when a path falls under a former child
-            former = _former_children(unit, children, rows)
+            former = _former_children(unit)
         return former.get(child, own)
 
     for path, reports, helped in month_rows:
@@ -283,7 +283,7 @@ def _children(
             if figures:
                 rows[child.path].villages = figures.villages
                 rows[child.path].villages_with_team = figures.villages_with_team
-    shown = [*rows.values(), *(r for r in (former or {}).values() if r.unit is None)]
+    shown = [*rows.values(), *(r for r in (former or {}).values() if r.reports or r.teams or r.completed)]
     ranked = sorted(shown, key=lambda r: (-r.completed, -r.reports, vi_key(r.label)))
     if own.reports or own.teams or own.completed:
         own.label = _("Tổ trực thuộc %(name)s") % {"name": unit.name} if unit else _("Tổ cấp trung ương")
@@ -291,42 +291,23 @@ def _children(
     return ranked
 
 
-def _former_children(unit: Unit | None, children, rows: dict[str, ChildRow]) -> dict[str, ChildRow]:
-    """{path of a child of the unit no longer current: its row}. A dashboard of the year shows reports
-    filed before a merger under the commune they were filed in (the per-commune totals count each report
-    where it was made); they belong with the one current child it went into (units.models.UnitChangeLink,
-    followed through later changes). A child that went into several (a split) or out of the unit gets a
-    row of its own, named as the former unit."""
-    current = {child.pk: child.path for child in children}
+def _former_children(unit: Unit | None) -> dict[str, ChildRow]:
+    """{path of a child of the unit no longer current: a row of its own, named as the former unit}. A
+    dashboard of the year shows reports filed before a merger where they were filed (the per-commune totals
+    count each report where it was made, and a team's earlier months keep its path until it reports again):
+    under the former commune or village, as its own dashboard shows them, not among the unit's own teams."""
     siblings = (
         Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
     )
-    closed = list(siblings.exclude(pk__in=current).values_list("pk", "path", "name"))
-    links: dict[int, list[int]] = {}
-    asked = set()
-    ask = {pk for pk, _path, _name in closed}
-    while ask:  # one query per step of the chain of changes: a commune merged once, one query
-        asked |= ask
-        for old, new in UnitChangeLink.objects.filter(old_unit__in=ask).values_list(
-            "old_unit_id", "new_unit_id"
-        ):
-            links.setdefault(old, []).append(new)
-        ask = {new for news in links.values() for new in news if new not in current} - asked
-
-    def went_into(pk: int, seen: set) -> set:
-        if pk in current:
-            return {pk}
-        seen.add(pk)
-        return set().union(*(went_into(new, seen) for new in links.get(pk, ()) if new not in seen))
-
-    result = {}
-    for pk, path, name in closed:
-        into = went_into(pk, set())
-        if len(into) == 1:
-            result[path] = rows[current[into.pop()]]
-        else:
-            result[path] = ChildRow(unit=None, label=_("%(name)s (đơn vị cũ)") % {"name": name})
-    return result
+    on = timezone.localdate()
+    return {
+        path: ChildRow(
+            unit=None,
+            label=_("%(name)s (đơn vị cũ)") % {"name": name} if valid_to and valid_to < on else name,
+        )
+        for path, name, valid_from, valid_to in siblings.values_list("path", "name", "valid_from", "valid_to")
+        if not valid_on(valid_from, valid_to, on)
+    }
 
 
 def targets_for(unit: Unit | None, period: scoring.Period) -> dict:

@@ -148,6 +148,24 @@ def _move_subtree(unit: Unit, new_parent: Unit) -> None:
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
 
 
+def _move_teams(source: Unit, target: Unit, actor) -> None:
+    """The teams attached to a merged unit serve the unit it became: a closed village hosts no team (its
+    villages counted as without one, its teams under a unit that no longer exists)."""
+    from tocns.teams.models import Team  # teams depend on units, not the other way round
+
+    for team in Team.objects.filter(unit=source):
+        team.unit = target
+        team.save(update_fields=["unit", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=team,
+            unit_path=target.path,
+            before={"unit": source.code},
+            after={"unit": target.code},
+        )
+
+
 @transaction.atomic
 def merge_units(
     *,
@@ -196,6 +214,7 @@ def merge_units(
         )
         for child in source.children.current(effective_date):
             _move_subtree(child, target)
+        _move_teams(source, target, actor)
         source.valid_to = closing
         source.save(update_fields=["valid_to", "updated_at"])
         audit.record(

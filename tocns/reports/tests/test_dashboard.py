@@ -188,12 +188,10 @@ def test_the_ranked_table_shows_every_row_of_the_board_escaped_and_linked(client
     assert any(cells[1][0] == "Xã <Mường> & Khương" for cells in expected)
 
 
-def test_communes_merged_this_year_count_in_the_commune_they_became_not_as_the_provinces_own(
-    client_for, tree, people, rosters
-):
+def test_communes_merged_this_year_keep_their_reports_in_rows_of_their_own(client_for, tree, people, rosters):
     """Reports filed before a merger stay with the commune they were filed in (the per-commune totals count
-    each report where it was made). On the province's table they belong to the commune it became, not to
-    "teams attached to the province" (where a closed commune's rows had fallen)."""
+    each report where it was made), as that commune's own dashboard shows them. On the province's table
+    they had fallen into the row of "teams attached to the province" (2 reports, 0 teams)."""
     from tocns.units.services import merge_units
 
     na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
@@ -206,19 +204,25 @@ def test_communes_merged_this_year_count_in_the_commune_they_became_not_as_the_p
         effective_date=timezone.localdate(),
     )
     report(people.admin, rosters.coc_leu, vneid=(1, 1))  # after the merger, under the new commune
-    province = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
+    client = client_for("province_officer")
+    province = client.get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
     assert province.completed == 11 and province.reports == 3
     assert [(r.label, r.reports, r.completed, r.teams) for r in province.children] == [
-        ("Phường Lào Cai mới", 3, 11, 2)
+        ("Xã Mường Khương (đơn vị cũ)", 1, 6, 0),
+        ("Phường Lào Cai (đơn vị cũ)", 1, 4, 0),
+        ("Phường Lào Cai mới", 1, 1, 2),
     ]
-    assert province.children[0].unit == merged
+    # Each row is what its own dashboard shows.
+    for row, code in zip(province.children, ("02953", "02647", merged.code), strict=True):
+        own = client.get(f"/don-vi/{code}/so-lieu/").context["board"]
+        assert (own.reports, own.completed) == (row.reports, row.completed), code
 
 
-def test_villages_merged_keep_their_teams_reports_on_the_village_they_became(
+def test_villages_merged_keep_their_reports_where_filed_and_their_teams_move(
     client_for, tree, people, rosters
 ):
-    """A commune merges two villages: the team still hangs on its former village, whose row on the commune's
-    table is the new village's."""
+    """A commune merges two villages: their teams now serve the merged village (units.services.merge_units
+    moves them); the months they reported before stay on rows named as the former villages."""
     from tocns.units.services import merge_units
 
     kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
@@ -229,10 +233,17 @@ def test_villages_merged_keep_their_teams_reports_on_the_village_they_became(
         new_name="Tổ dân phố Cốc Lếu - Kim Tân",
         effective_date=timezone.localdate(),
     )
-    commune = (
-        client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/").context["board"]
-    )
-    assert [(r.unit, r.reports, r.completed, r.teams) for r in commune.children] == [(merged, 2, 6, 2)]
+    client = client_for("commune_officer")
+    commune = client.get(f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/").context["board"]
+    assert commune.reports == 2 and commune.completed == 6
+    assert [(r.label, r.reports, r.completed, r.teams) for r in commune.children] == [
+        ("Tổ dân phố Cốc Lếu (đơn vị cũ)", 1, 4, 0),
+        ("Tổ dân phố Kim Tân (đơn vị cũ)", 1, 2, 0),
+        (merged.name, 0, 0, 2),
+    ]
+    assert (
+        commune.coverage.villages_with_team == commune.coverage.villages == 1
+    )  # the merged village has teams
 
 
 def test_a_closed_commune_without_a_successor_keeps_a_row_of_its_own(client_for, tree, people, rosters):

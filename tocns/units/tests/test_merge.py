@@ -59,3 +59,24 @@ def test_merging_communes_moves_their_villages_and_follows_chains(tree):
 def test_merge_refuses_units_of_different_parents(tree):
     with pytest.raises(ValueError):
         merge_units(sources=[tree.coc_leu, tree.na_lang], new_name="X", effective_date=MERGE_DAY)
+
+
+def test_merging_villages_moves_their_teams_to_the_merged_village(tree, rosters, people):
+    from tocns.teams.models import Team
+    from tocns.teams.services import create_team
+
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    other = rosters.lung_cu.unit
+    new = merge_units(
+        sources=[tree.coc_leu, tree.kim_tan],
+        new_name="Tổ dân phố Cốc Lếu - Kim Tân",
+        effective_date=MERGE_DAY,
+        actor=people.commune_officer,
+    )
+    assert set(Team.objects.filter(unit=new)) == {rosters.coc_leu, kim_tan}
+    assert Team.objects.get(pk=rosters.lung_cu.pk).unit == other  # elsewhere: untouched
+    moves = AuditEntry.objects.filter(object_type="team", action="update", actor=people.commune_officer)
+    assert {(e.object_id, e.before["unit"], e.after["unit"]) for e in moves} == {
+        (str(rosters.coc_leu.pk), tree.coc_leu.code, new.code),
+        (str(kim_tan.pk), tree.kim_tan.code, new.code),
+    }
