@@ -46,6 +46,7 @@ def bar(progress):
 
 @register.simple_tag
 def share_rows(row, plan, can_edit: bool):
+    """The rows: who (with the link to their own plan), the share (hand-set tag, edit link), progress."""
     child_link = reverse("plans:detail", args=[0]).replace("/0/", "/{}/")
     edit_link = reverse("plans:share_edit", args=[plan.pk, 0]).rsplit("/0/", 1)[0] + "/{}/"
     lower, manual, slow, edit = _("kế hoạch cấp dưới"), _("giao tay"), _("chậm"), _("Sửa")
@@ -62,17 +63,16 @@ def share_rows(row, plan, can_edit: bool):
         value = so(share.value) + ("%" if percentage else "")
         if share.manual:
             value = format_html('{}<br><span class="tag">{}</span>', value, manual)
+        if can_edit:  # under the value it edits, not in a column of its own: off a phone's screen there
+            value = format_html('{}<br><a href="{}">{}</a>', value, edit_link.format(share.pk), edit)
         done = format_html(
             "{}{}{}",
             figure(item.progress),
             bar(item.progress),
             format_html('<span class="tag warn">{}</span>', slow) if not item.progress.on_pace else "",
         )
-        last = (
-            format_html('<td><a href="{}">{}</a></td>', edit_link.format(share.pk), edit) if can_edit else ""
-        )
-        return who, value, done, last
+        return who, value, done
 
     return format_html_join(
-        "\n", '<tr><td>{}</td><td class="num">{}</td><td>{}</td>{}</tr>', (cells(item) for item in row.shares)
+        "\n", '<tr><td>{}</td><td class="num">{}</td><td>{}</td></tr>', (cells(item) for item in row.shares)
     ) or mark_safe("")

@@ -227,13 +227,13 @@ def test_share_rows_show_each_share_with_its_progress_link_and_edit(
         "Phường Lào Cai<br>" in vneid_rows
         and f'<a href="/ke-hoach/{child.pk}/">kế hoạch cấp dưới</a>' in vneid_rows
     )
-    assert '<td class="num">200<br><span class="tag">giao tay</span></td>' in vneid_rows
     muong = vneid_target.shares.get(unit=tree.muong_khuong)
-    assert f'<a href="/ke-hoach/{province_plan.pk}/phan-giao/{muong.pk}/">Sửa</a>' in vneid_rows
+    edit = f'<a href="/ke-hoach/{province_plan.pk}/phan-giao/{muong.pk}/">Sửa</a>'
+    assert f'<td class="num">200<br><span class="tag">giao tay</span><br>{edit}</td>' in vneid_rows
     assert "40 / 800 (5%)" in vneid_rows and 'aria-valuenow="5"' in vneid_rows
     assert '<span class="tag warn">chậm</span>' in vneid_rows
     households_rows = page.split('id="chi-tieu-')[2]
-    assert '<td class="num">60%</td>' in households_rows
+    assert '<td class="num">60%<br><a href="' in households_rows
     # Phường Lào Cai: 16 of its 600 households reached, 2,7% against 60%.
     assert "2,7% / 60% (4%)" in households_rows
     # The commune's plan lists its teams, their names escaped, with their village; a team leader reads it.
