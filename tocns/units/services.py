@@ -149,8 +149,8 @@ def _move_subtree(unit: Unit, new_parent: Unit) -> None:
 
 
 def _move_teams(source: Unit, target: Unit, actor) -> None:
-    """The teams attached to a merged unit serve the unit it became: a closed village hosts no team (its
-    villages counted as without one, its teams under a unit that no longer exists)."""
+    """The teams attached to a merged unit serve the unit it became. Left on the closed unit, they hung under
+    a unit that no longer exists, and the merged village counted as one without a team."""
     from tocns.teams.models import Team  # teams depend on units, not the other way round
 
     for team in Team.objects.filter(unit=source):
