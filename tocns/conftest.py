@@ -35,6 +35,17 @@ def _fast_hashing(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_parts():
+    """Dashboard parts are kept in the process under their stamps' tokens; a test's rows are rolled back
+    with their stamps, so the next test starts with none kept (ids and paths are reused between tests)."""
+    from tocns.reports.parts import KEPT
+
+    KEPT.clear()
+    yield
+    KEPT.clear()
+
+
+@pytest.fixture(autouse=True)
 def _catalogue_after_flush(request):
     """A transactional test ends by emptying every table, data migrations' rows included; the tests that
     run after it (pytest-django puts all of them last) get the starting catalogue back."""

@@ -155,6 +155,11 @@ LOGIN_LOCK_MINUTES = env_int("TOCNS_LOGIN_LOCK_MINUTES", 15)
 # "Remember me on this phone": members keep their own phone signed in for this long.
 REMEMBER_ME_DAYS = env_int("TOCNS_REMEMBER_ME_DAYS", 180)
 SESSION_COOKIE_AGE = REMEMBER_ME_DAYS * 24 * 3600
+# Province and national dashboards keep per-commune parts in each server process (reports.parts) while
+# their stamps are unchanged: at most this many, and none older than this many seconds (a last guard
+# against a write made around tocns's code, e.g. by hand in the database).
+PARTS_KEPT = env_int("TOCNS_PARTS_KEPT", 50_000)
+PARTS_MAX_AGE = env_int("TOCNS_PARTS_MAX_AGE", 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

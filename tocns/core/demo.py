@@ -13,7 +13,7 @@ from django.utils import timezone
 from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, User
 from tocns.activities.models import Activity, ActivityKind, DigitalService, Outcome
-from tocns.reports import totals
+from tocns.reports import stamps, totals
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.training.models import (
     Certificate,
@@ -137,6 +137,7 @@ def seed_demo(*, villages_per_commune: tuple[int, int] = (8, 14), seed: int = 20
         account_services.grant_role(actor=None, user=user, role=role, unit=unit)
         if role in (Role.TEAM_LEADER, Role.TEAM_MEMBER) and village is not None:
             _link_member(village, user, MemberRole.LEADER if role == Role.TEAM_LEADER else MemberRole.MEMBER)
+    stamps.touch_all()  # bulk inserts send no signals: no dashboard figure kept before holds
     return {
         "villages": len(villages),
         "teams": teams_created,

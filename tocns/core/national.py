@@ -44,7 +44,7 @@ from django.utils import timezone
 from tocns.activities.models import Activity, DigitalService, Outcome
 from tocns.core.demo import _FAMILY, _FIRST, _GIVEN, _KIND_WEIGHTS, _PREFIX, _SECOND, _SERVICE_WEIGHTS
 from tocns.core.text import fold
-from tocns.reports import totals
+from tocns.reports import stamps, totals
 from tocns.reports.models import (
     AreaMonth,
     AreaMonthOutcome,
@@ -507,6 +507,7 @@ class Generator:
     # Running totals ---------------------------------------------------------------------------------------
 
     def totals(self, how: str) -> None:
+        stamps.touch_all()  # everything was bulk-loaded: no dashboard figure kept before holds
         if how == "rebuild":
             self.timed("totals: rebuild()", lambda: sum(totals.rebuild().values()))
             return

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
+from tocns.reports import stamps
 from tocns.teams.models import Team, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
@@ -167,6 +168,8 @@ def split_target(target: Target, *, recipients_of=recipients, new: bool = False)
         TargetShare.objects.filter(pk__in=stale).delete()  # units merged away, teams dissolved
     TargetShare.objects.bulk_create(new)
     TargetShare.objects.bulk_update(changed, ["value", "updated_at"])
+    if new or changed or stale:  # bulk writes and these deletes send no signals (reports.signals)
+        stamps.touch(plan.unit_path)
     if not new:
         _follow_shares(target, recipients_of)
 
@@ -246,11 +249,12 @@ def cascade_to_children(*, actor, plan: Plan) -> list[Plan]:
             known[key] = recipients(unit, split_to)
         return known[key]
 
-    for share in shares:
-        child = children.get(share.unit_id)
-        if child is None:
-            child = children[share.unit_id] = _child_plan(actor, plan, share.unit)
-        _inherit(actor, child, share, recipients_once)
+    with stamps.batch():  # ~170 plans and ~500 targets: their communes' stamps written once, at the end
+        for share in shares:
+            child = children.get(share.unit_id)
+            if child is None:
+                child = children[share.unit_id] = _child_plan(actor, plan, share.unit)
+            _inherit(actor, child, share, recipients_once)
     return list(children.values())
 
 

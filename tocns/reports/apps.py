@@ -5,3 +5,8 @@ class ReportsConfig(AppConfig):
     name = "tocns.reports"
     label = "reports"
     verbose_name = "Số liệu và báo cáo"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

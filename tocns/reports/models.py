@@ -181,3 +181,17 @@ class TeamLastReport(models.Model):
 
     def __str__(self):
         return f"{self.team_id}: {self.last_date:%d/%m/%Y}"
+
+
+class AreaStamp(models.Model):
+    """A token that changes whenever anything a dashboard counts changes under an area: ``path`` is a
+    commune's path (everything under it), a province's own path (the province itself: its weights, its
+    plan, its own teams; every area of the province depends on it) or "/" (everything). Written in the same
+    transaction as the change (``reports.stamps.touch``), so the per-commune figures a province or national
+    dashboard keeps (``reports.parts``) are used only while their stamps are those they were made under."""
+
+    path = PathField(max_length=255, unique=True)
+    token = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.path} {self.token}"

@@ -62,10 +62,22 @@ class Dashboard:
     classes: list[tuple[str, str, int]]
     children: list[ChildRow] = field(default_factory=list)
     follow_up: list = field(default_factory=list)
+    # When follow_up holds only the first few (a dashboard made from kept parts): how many there are.
+    follow_up_count: int | None = None
 
     @property
     def completed(self) -> int:
         return sum(s.completed for s in self.services)
+
+    @property
+    def follow_up_total(self) -> int:
+        return len(self.follow_up) if self.follow_up_count is None else self.follow_up_count
+
+
+def follow_up_key(score: scoring.TeamScore) -> tuple:
+    """The order of the teams to follow up: only on paper first, the longest silent first, then the lowest
+    score (the team's id last, so the order never depends on how rows came from the database)."""
+    return (score.klass != scoring.PAPER, score.last_report or datetime.date.min, score.score, score.team.pk)
 
 
 def month_totals(unit: Unit, start: datetime.date, end: datetime.date) -> tuple[dict, dict]:
@@ -112,9 +124,17 @@ def _scope(unit: Unit | None, model) -> dict:
     return {"unit_path__startswith": unit.path}
 
 
-def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None) -> Dashboard:
+def build(
+    unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None, kept: bool = False
+) -> Dashboard:
     """The dashboard of a unit (None: the whole country) for a period. ``teams``: the active teams the
-    viewer may see under the unit (scoped by accounts.selectors)."""
+    viewer may see under the unit (scoped by accounts.selectors). ``kept``: the viewer sees every team
+    under the unit, so a province's or the country's dashboard may be summed from the per-commune parts
+    kept between requests (reports.parts; the same figures, but only the first teams to follow up)."""
+    if kept and _children_by_area(unit):
+        from . import parts  # parts builds on this module
+
+        return parts.board(unit, period, timezone.localdate(), targets or {})
     month_model, outcome_model = _totals_models(unit)
     in_period = {"month__gte": period.start, "month__lte": period.end}
     # Grouped by the path as well: for a province or the country the child rows are sums of these same
@@ -158,7 +178,7 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
     )
     # The units under the unit, read once: the teams' units for the scores, the villages for the coverage.
     on = timezone.localdate()
-    units, villages = _subtree(unit, on) if unit is not None else (None, None)
+    units, villages = _subtree(unit.path, on) if unit is not None else (None, None)
     # The viewer's active teams with their members counted, once, for both the scores and the coverage.
     refs = scoring.team_refs(teams, on, units=units)
     scores = scoring.score_teams(
@@ -189,22 +209,20 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         reports=sum(monthly.values()),
         people=people,
         classes=scoring.class_counts(scores),
-        follow_up=sorted(
-            (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
-            key=lambda s: (s.klass != scoring.PAPER, s.last_report or datetime.date.min, s.score),
-        ),
+        follow_up=sorted((s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)), key=follow_up_key),
     )
     shared = (month_rows, outcome_rows) if month_model is AreaMonth and _children_by_area(unit) else None
     dashboard.children = _children(unit, period, scores, children, by_child, shared)
     return dashboard
 
 
-def _subtree(unit: Unit, on: datetime.date) -> tuple[dict[int, scoring.UnitRef], list[str]]:
-    """({unit id: UnitRef} of the unit and every unit below it, valid or not (a team may still hang on a
-    merged village), [paths of the villages below it valid on ``on``]) from one read of the path index."""
+def _subtree(root: str, on: datetime.date) -> tuple[dict[int, scoring.UnitRef], list[str]]:
+    """({unit id: UnitRef} of the unit at path ``root`` and every unit below it, valid or not (a team may still
+    hang on a merged village), [paths of the villages below it valid on ``on``]) from one read of the path
+    index."""
     units, villages = {}, []
     for pk, name, path, households, parent_pk, kind, valid_from, valid_to in (
-        Unit.objects.filter(path__startswith=unit.path)
+        Unit.objects.filter(path__startswith=root)
         .order_by()
         .values_list("pk", "name", "path", "households", "parent_id", "kind", "valid_from", "valid_to")
     ):
@@ -283,6 +301,12 @@ def _children(
             if figures:
                 rows[child.path].villages = figures.villages
                 rows[child.path].villages_with_team = figures.villages_with_team
+    return _ranked(unit, rows, former, own)
+
+
+def _ranked(unit: Unit | None, rows: dict, former: dict | None, own: ChildRow) -> list[ChildRow]:
+    """The current children's rows and the former ones with figures, ranked by completions (then reports,
+    then name), with the unit's own teams last when they have any."""
     shown = [*rows.values(), *(r for r in (former or {}).values() if r.reports or r.teams or r.completed)]
     ranked = sorted(shown, key=lambda r: (-r.completed, -r.reports, vi_key(r.label)))
     if own.reports or own.teams or own.completed:

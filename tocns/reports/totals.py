@@ -6,6 +6,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 
+from . import stamps
 from .models import (
     AreaMonth,
     AreaMonthOutcome,
@@ -80,6 +81,7 @@ def _bump(model, keys: dict, paths: dict | None = None, **deltas) -> None:
 
 def apply(activity, sign: int) -> None:
     """Add (sign=+1) or take away (sign=-1) one report and its outcomes."""
+    stamps.touch(activity.unit_path)
     month, area = month_of(activity.date), area_of(activity.unit_path)
     paths = {"unit_path": activity.unit_path, "area_path": area}
     counts = {
@@ -127,6 +129,7 @@ def rebuild() -> dict:
 
     from tocns.activities.models import Activity, Outcome
 
+    stamps.touch_all()
     for model in (
         TeamMonth,
         TeamYear,

@@ -26,7 +26,9 @@ def _period(request):
 def _render_dashboard(request, unit):
     period, period_error = _period(request)
     teams = access.teams_for(request.user) if unit is None else access.teams_under(request.user, unit)
-    board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))
+    # Every team under the unit in view: a province's or the country's figures may come from kept parts.
+    whole = access.covers(request.user, unit.path if unit is not None else "/")
+    board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period), kept=whole)
     top_service = max((s.completed for s in board.services), default=0) or 1
     # One reverse() for the links of the ranked units, not one per row: a province ranks ~170 communes.
     link = reverse("reports:dashboard", args=["CODE"])

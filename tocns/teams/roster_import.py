@@ -37,6 +37,7 @@ from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
 from tocns.core.excel import Column, ImportFileError, RowError, cell_text, header_key, read_table
 from tocns.core.text import fold
+from tocns.reports import stamps
 from tocns.units.models import Unit, UnitKind
 from tocns.units.village_import import COMMUNE_CODE_COLUMN
 
@@ -968,5 +969,8 @@ def apply_roster(
         )
     Member.objects.bulk_update(updated, [*UPDATE_FIELDS, "updated_at"], batch_size=BATCH)
     bulk_insert(AuditEntry, AUDIT_FIELDS, entries)
+    # Bulk writes send no signals: the villages whose teams and members changed.
+    stamps.touch(*{item.plan.village.path for item in (*result.to_create, *result.to_update)})
+    stamps.touch(*(team.unit.path for team in teams))
     result.written = True
     return result

@@ -32,11 +32,12 @@ class Crew(NamedTuple):
 NO_CREW = Crew()
 
 
-def under(teams, unit: Unit):
-    """The given teams attached to the unit or to a unit below it, written as the units under its path
-    (core.queries.InSubquery: on PostgreSQL an index probe per unit of the subtree) rather than a filter on
-    the joined unit's path, which reads every team in the country."""
-    return teams.filter(InSubquery("unit_id", Unit.objects.filter(path__startswith=unit.path).values("pk")))
+def under(teams, unit: Unit | str):
+    """The given teams attached to the unit (or the unit path) or to a unit below it, written as the units
+    under its path (core.queries.InSubquery: on PostgreSQL an index probe per unit of the subtree) rather
+    than a filter on the joined unit's path, which reads every team in the country."""
+    path = unit if isinstance(unit, str) else unit.path
+    return teams.filter(InSubquery("unit_id", Unit.objects.filter(path__startswith=path).values("pk")))
 
 
 def has_current_leader():

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
+from tocns.reports import stamps
 from tocns.teams.models import Member
 
 from .models import Certificate, Course, Enrolment, Question, QuizAttempt, SelfAssessment, Session, SkillArea
@@ -113,6 +114,8 @@ def sync_trained(member_ids) -> int:
     ids). Returns how many members were written."""
     ids = member_ids if isinstance(member_ids, QuerySet) else set(member_ids)
     members = Member.objects.filter(pk__in=ids)
+    # A queryset update sends no signals: the dashboards' figures of these members' teams change.
+    stamps.touch(*members.values_list("team__unit__path", flat=True).distinct())
     return members.update(trained=Exists(Enrolment.objects.filter(member=OuterRef("pk"), attended=True)))
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from tocns.audit import services as audit
 from tocns.core.text import fold
+from tocns.reports import stamps
 
 from .models import Unit, UnitChange, UnitChangeKind, UnitChangeLink, UnitKind
 
@@ -91,6 +92,8 @@ def load_official_units(*, actor=None, effective_date: datetime.date | None = No
         else:
             result.unchanged += 1
     Unit.objects.bulk_create(to_create, batch_size=1000)
+    if to_create:
+        stamps.touch_all()
     return result
 
 
@@ -141,6 +144,7 @@ def _move_subtree(unit: Unit, new_parent: Unit) -> None:
     old_path = unit.path
     new_path = Unit.path_for(new_parent, unit.code)
     depth_shift = (new_parent.depth + 1) - unit.depth
+    stamps.touch(old_path, new_path)  # queryset updates: no signals
     Unit.objects.filter(path__startswith=old_path).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_shift,

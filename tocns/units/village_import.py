@@ -12,6 +12,7 @@ from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
 from tocns.core.excel import Column, ImportFileError, RowError, Sheet, read_table, write_workbook
 from tocns.core.text import fold
+from tocns.reports import stamps
 
 from .models import Unit, UnitKind
 from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
@@ -166,6 +167,7 @@ def apply_villages(
             )
         )
     Unit.objects.bulk_create(created, batch_size=1000)
+    stamps.touch(*(unit.path for unit in created))  # bulk inserts send no signals
     actor_ok = actor is not None and actor.is_authenticated
     entries = [
         AuditEntry(

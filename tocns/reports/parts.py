@@ -1,0 +1,365 @@
+"""A province's and the country's dashboards from per-commune parts kept between requests.
+
+A province dashboard sums, for each of its ~170 communes, what it computes from that commune's teams:
+reports and outcomes of the period, coverage, each team's effectiveness class and the teams to follow up.
+Most of that (scoring 4,000 teams, counting their members) is the same from one request to the next, so
+each commune's result (an ``AreaPart``) is kept in this process and used again while nothing it counts has
+changed. Whether it has: every write a dashboard counts gives the stamp of its commune a new token in the
+same transaction (``stamps.touch``; a province's own stamp for its weights, its plan and its own teams,
+"/" for a bulk load), and a part is kept under the tokens of its commune, its province and the country, and
+the day (classes depend on today: 60 days without a report). A page reads the stamps first (one query),
+then uses the parts kept under those tokens and computes the others: a report filed a second ago has
+changed its commune's token, so that commune is computed again and counts.
+
+Parts are computed for a few communes one by one (a handful of queries each), for more at once for the
+whole province (as the dashboard did before it kept parts). Kept in memory per server process (bounded,
+oldest dropped first, and never older than PARTS_MAX_AGE seconds as a last guard against a write made
+around tocns's code). Used only when the viewer sees every team under the unit; other viewers, the commune
+and village dashboards and the exports compute everything per request (``selectors.build``), and the tests
+compare the two."""
+
+import dataclasses
+import datetime
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import fields as dataclass_fields
+
+from django.conf import settings
+from django.db.models import Q, Sum
+
+from tocns.activities.models import DigitalService
+from tocns.core.queries import vi_order
+from tocns.evaluation import scoring
+from tocns.teams import selectors as team_selectors
+from tocns.teams.models import Team
+from tocns.units.models import Unit, valid_on
+from tocns.units.paths import child_of
+
+from . import selectors, stamps
+from .models import AreaMonth, AreaMonthOutcome
+
+COVERAGE_FIELDS = tuple(f.name for f in dataclass_fields(team_selectors.Coverage))
+FOLLOW_UP_KEPT = 10  # per commune: the dashboard shows the first ten of its unit
+ONE_BY_ONE = 8  # up to this many communes to compute are computed one by one, else the province at once
+
+
+class AreaPart:
+    """What one commune (or a province's own teams) adds to a dashboard of the period."""
+
+    __slots__ = (
+        "months",
+        "people",
+        "services",
+        "classes",
+        "effective",
+        "paper",
+        "coverage",
+        "follow_up",
+        "follow_count",
+    )
+
+    def __init__(self):
+        self.months: dict[datetime.date, int] = {}
+        self.people = 0
+        self.services: dict[int, list[int]] = {}  # service id: [guided, completed]
+        self.classes = dict.fromkeys(scoring.CLASS_ORDER, 0)
+        self.effective = self.paper = 0
+        self.coverage = dict.fromkeys(COVERAGE_FIELDS, 0)
+        self.follow_up: list[
+            scoring.TeamScore
+        ] = []  # the first FOLLOW_UP_KEPT, in selectors.follow_up_key order
+        self.follow_count = 0
+
+    @property
+    def teams(self) -> int:
+        return sum(self.classes.values())
+
+    @property
+    def reports(self) -> int:
+        return sum(self.months.values())
+
+    @property
+    def completed(self) -> int:
+        return sum(c for _g, c in self.services.values())
+
+
+class Kept:
+    """What this process keeps: {slot: (time kept, version, value)}. A slot is what a value is of (an
+    area, the period and the day; a unit's sum), its version the stamps' tokens it was made under: a new
+    version replaces the old one in its slot, which no page could use again. At most ``size`` slots,
+    the oldest dropped first, and those older than ``max_age`` seconds dropped whenever values are added
+    (yesterday's, a period nobody looks at any more)."""
+
+    def __init__(self, size: int, max_age: float):
+        self.size, self.max_age = size, max_age
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_many(self, wanted: dict) -> dict:
+        """{slot: value} of the wanted {slot: version} kept at that version and not too old."""
+        now = time.monotonic()
+        found = {}
+        with self._lock:
+            for slot, version in wanted.items():
+                item = self._items.get(slot)
+                if item is not None and item[1] == version and now - item[0] <= self.max_age:
+                    found[slot] = item[2]
+        return found
+
+    def put_many(self, items: dict) -> None:
+        """Keep {slot: (version, value)}."""
+        now = time.monotonic()
+        with self._lock:
+            for slot, (version, value) in items.items():
+                self._items[slot] = (now, version, value)
+                self._items.move_to_end(slot)  # the order is the order kept: the oldest first
+            while self._items and (
+                len(self._items) > self.size or now - next(iter(self._items.values()))[0] > self.max_age
+            ):
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+KEPT = Kept(settings.PARTS_KEPT, settings.PARTS_MAX_AGE)
+
+
+def _province_of(area: str) -> str:
+    return "/" + area.strip("/").split("/")[0] + "/"
+
+
+def _version(area: str, tokens: dict) -> tuple:
+    """The tokens an area's part depends on: its own, its province's and the country's."""
+    return (tokens.get(area, 0), tokens.get(_province_of(area), 0), tokens.get(stamps.EVERYTHING, 0))
+
+
+def _areas(unit: Unit | None, children: list[Unit]) -> dict[str, list[str]]:
+    """{province path: the areas of it: its own path and each child's, current or not} of the unit (a
+    province) or of the country: every path a report, a team or a village under it is counted in.
+    ``children``: the unit's children, current or not (the country's are its provinces)."""
+    if unit is not None:
+        return {unit.path: [unit.path, *(child.path for child in children)]}
+    areas = {province.path: [province.path] for province in children}
+    communes = Unit.objects.filter(parent__parent__isnull=True, parent__isnull=False)
+    for path in communes.values_list("path", flat=True):
+        areas.setdefault(_province_of(path), []).append(path)
+    return areas
+
+
+def parts_for(
+    unit: Unit | None, period: scoring.Period, on: datetime.date, tokens: dict, children: list[Unit]
+) -> dict[str, AreaPart]:
+    """{area path: its part} for every area of the unit (a province) or of the country: those kept under
+    the stamps' tokens (read first, by the caller: stamps_under), the others computed now and kept.
+    ``children``: the unit's, current or not."""
+    areas = _areas(unit, children)
+    slots = {area: (area, period.code, on) for paths in areas.values() for area in paths}
+    kept = KEPT.get_many({slot: _version(area, tokens) for area, slot in slots.items()})
+    parts = {area: kept[slot] for area, slot in slots.items() if slot in kept}
+    new = {}
+    for province_path, paths in areas.items():
+        missing = [area for area in paths if area not in parts]
+        if missing:
+            new.update(compute(province_path, period, on, missing if len(missing) <= ONE_BY_ONE else None))
+    for area in slots:
+        if area not in parts:
+            parts[area] = new.get(area) or AreaPart()
+            new[area] = parts[area]
+    KEPT.put_many(
+        {slots[area]: (_version(area, tokens), part) for area, part in new.items() if area in slots}
+    )
+    return parts
+
+
+def compute(
+    province_path: str, period: scoring.Period, on: datetime.date, areas: list[str] | None = None
+) -> dict[str, AreaPart]:
+    """The parts of the given areas of a province, each computed from its own teams and totals; None:
+    every area of the province, from one pass over the whole province."""
+    province = Unit.objects.get(path=province_path)
+    weights = scoring.weights_for(province)
+    parts: dict[str, AreaPart] = {}
+    if areas is None:
+        units, villages = selectors._subtree(province_path, on)
+        refs = scoring.team_refs(team_selectors.under(Team.objects.all(), province_path), on, units=units)
+        scores = scoring.score_teams(refs, period, weights, today=on, path=province_path)
+        _add(parts, refs, scores, villages, _totals(Q(area_path__startswith=province_path), period))
+        return parts
+    for area in areas:
+        if area == province_path:  # the teams attached to the province itself
+            units = {
+                province.pk: scoring.UnitRef(province.pk, province.name, area, province.households, None)
+            }
+            teams, villages = Team.objects.filter(unit=province), []
+        else:
+            units, villages = selectors._subtree(area, on)
+            teams = team_selectors.under(Team.objects.all(), area)
+        refs = scoring.team_refs(teams, on, units=units)
+        # By the teams' ids, not the area's path: a team's year rows keep the path of its latest report, which
+        # after a merge may be its former commune's.
+        scores = scoring.score_teams(refs, period, weights, today=on) if refs else []
+        _add(parts, refs, scores, villages, _totals(Q(area_path=area), period))
+        parts.setdefault(area, AreaPart())
+    return parts
+
+
+def _totals(where: Q, period: scoring.Period) -> tuple:
+    """The per-commune totals of the period: (area, month, reports, people) and (area, service, guided,
+    completed) rows."""
+    in_period = Q(month__gte=period.start, month__lte=period.end)
+    months = (
+        AreaMonth.objects.filter(where, in_period)
+        .values_list("area_path", "month")
+        .annotate(n=Sum("reports"), p=Sum("people"))
+        .order_by()
+    )
+    outcomes = (
+        AreaMonthOutcome.objects.filter(where, in_period)
+        .values_list("area_path", "service_id")
+        .annotate(g=Sum("guided"), c=Sum("completed"))
+        .order_by()
+    )
+    return months, outcomes
+
+
+def _add(parts: dict, refs, scores, villages, totals) -> None:
+    """Share out a computation's figures to the parts of the areas they fall in."""
+
+    def part(path: str) -> AreaPart:
+        area = stamps.area_key(path)
+        found = parts.get(area)
+        if found is None:
+            found = parts[area] = AreaPart()
+        return found
+
+    months, outcomes = totals
+    for area, month, reports, people in months:
+        entry = part(area)
+        entry.months[month] = entry.months.get(month, 0) + (reports or 0)
+        entry.people += people or 0
+    for area, service_id, guided, completed in outcomes:
+        sums = part(area).services.setdefault(service_id, [0, 0])
+        sums[0] += guided or 0
+        sums[1] += completed or 0
+    covered = {ref.unit.path for ref in refs}
+    for path in villages:
+        coverage = part(path).coverage
+        coverage["villages"] += 1
+        coverage["villages_with_team"] += path in covered
+    for ref in refs:
+        coverage, crew = part(ref.unit.path).coverage, ref.crew
+        coverage["active_teams"] += 1
+        coverage["teams_without_leader"] += not crew.leaders
+        coverage["members"] += crew.n
+        coverage["members_with_birth_year"] += crew.born
+        coverage["members_under_35"] += crew.young
+        coverage["members_with_smartphone"] += crew.phones
+    follow: dict[str, list] = {}
+    for score in scores:
+        entry = part(score.team.unit.path)
+        entry.classes[score.klass] += 1
+        entry.effective += score.klass == scoring.EFFECTIVE
+        entry.paper += score.klass == scoring.PAPER
+        if score.klass in (scoring.PAPER, scoring.WEAK):
+            follow.setdefault(stamps.area_key(score.team.unit.path), []).append(score)
+    for area, listed in follow.items():
+        parts[area].follow_count += len(listed)
+        parts[area].follow_up = sorted([*parts[area].follow_up, *listed], key=selectors.follow_up_key)[
+            :FOLLOW_UP_KEPT
+        ]
+
+
+def board(
+    unit: Unit | None, period: scoring.Period, on: datetime.date, targets: dict
+) -> "selectors.Dashboard":
+    """The dashboard of a province (or the country, None) summed from its areas' parts: the same figures as
+    selectors.build gives for a viewer who sees every team under the unit.
+
+    The sum itself is kept too, under every stamp of the unit (a changed area changes one of them; an area
+    never touched has none, and a unit added or changed touches its own), the period, the day and the
+    targets: while none changes, a page reads the stamps and takes it, with rows of its own (the view
+    writes each row's link)."""
+    tokens = stamps.stamps_under(unit.path if unit is not None else stamps.EVERYTHING)
+    slot = ("board", unit.pk if unit is not None else None, period.code, on)
+    version = (frozenset(tokens.items()), frozenset(targets.items()))
+    summed = KEPT.get_many({slot: version}).get(slot)
+    if summed is None:
+        summed = _summed(unit, period, on, targets, tokens)
+        KEPT.put_many({slot: (version, summed)})
+    return dataclasses.replace(summed, children=[dataclasses.replace(row) for row in summed.children])
+
+
+def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "selectors.Dashboard":
+    everyone = list(
+        (Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True)).order_by(
+            *vi_order("name")
+        )
+    )
+    parts = parts_for(unit, period, on, tokens, everyone)
+    base = unit.path if unit is not None else stamps.EVERYTHING
+    children = [child for child in everyone if valid_on(child.valid_from, child.valid_to, on)]
+    rows = {c.path: selectors.ChildRow(unit=c, label=c.name) for c in children}
+    own = selectors.ChildRow(unit=None, label="")
+    former: dict | None = None
+    months: dict[datetime.date, int] = {}
+    services: dict[int, list[int]] = {}
+    classes = dict.fromkeys(scoring.CLASS_ORDER, 0)
+    coverage = dict.fromkeys(COVERAGE_FIELDS, 0)
+    people = follow_count = 0
+    follow_up: list = []
+    for area, part in parts.items():
+        for month, n in part.months.items():
+            months[month] = months.get(month, 0) + n
+        for service_id, (guided, completed) in part.services.items():
+            sums = services.setdefault(service_id, [0, 0])
+            sums[0] += guided
+            sums[1] += completed
+        for klass, n in part.classes.items():
+            classes[klass] += n
+        for name, n in part.coverage.items():
+            coverage[name] += n
+        people += part.people
+        follow_count += part.follow_count
+        follow_up.extend(part.follow_up)
+        child = child_of(area, base)
+        row = rows.get(child or "")
+        if row is None:
+            if child is None:
+                row = own
+            else:
+                if former is None:  # read once, and only when an area falls under a former child
+                    former = selectors._former_children(unit)
+                row = former.get(child, own)
+        row.reports += part.reports
+        row.people += part.people
+        row.completed += part.completed
+        row.teams += part.teams
+        row.effective += part.effective
+        row.paper += part.paper
+        if row.unit is not None:
+            row.villages += part.coverage["villages"]
+            row.villages_with_team += part.coverage["villages_with_team"]
+    dashboard = selectors.Dashboard(
+        unit=unit,
+        period=period,
+        coverage=team_selectors.Coverage(**coverage),
+        months=[(m, months.get(m, 0)) for m in period.months()],
+        services=[
+            selectors.ServiceFigure(s, *services.get(s.pk, (0, 0)), targets.get(s.pk))
+            for s in DigitalService.objects.all()
+            if s.pk in services or s.pk in targets or s.retired_on is None
+        ],
+        reports=sum(months.values()),
+        people=people,
+        classes=[(k, str(scoring.CLASS_LABELS[k]), classes[k]) for k in scoring.CLASS_ORDER],
+        follow_up=sorted(follow_up, key=selectors.follow_up_key)[:FOLLOW_UP_KEPT],
+        follow_up_count=follow_count,
+    )
+    dashboard.children = selectors._ranked(unit, rows, former, own)
+    return dashboard
