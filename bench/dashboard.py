@@ -22,8 +22,7 @@ a. raw      - the same numbers by a plain GROUP BY over the raw rows: ``Outcome`
               ``Activity`` counts by month under the province's path, for the year: what the dashboard
               would cost without the running totals;
    build    - ``reports.selectors.build(unit, period, teams, targets=targets_for(unit, period))`` with the
-              teams a system admin sees, as ``reports.views._render_dashboard`` calls it: national, province,
-              commune;
+              teams a system admin sees, everything computed (no kept parts): national, province, commune;
    page     - the whole page: ``GET`` of the dashboard URL through ``django.test.Client`` with
               ``force_login`` of a superuser (so middleware, session, auth, the view's own selectors and the
               template rendered to a string all count, exactly as served; gzip asked for as a browser does);
@@ -41,7 +40,12 @@ d. template - the province page's template rendered again from the context the v
               least two warm-up requests per thread (each thread opens its database connection on its
               first). This process has just generated millions of rows in
               Python, which makes its own heap slower to work in than a server's; the goal is judged on
-              the served page.
+              the served page. The province page is summed from the per-commune parts the server keeps
+              (``reports.parts``) while no write changes them; two more lines show what writes cost it:
+              a report filed (``file_report``, one commune of the province, a different one each time)
+              before each request, so the page computes that commune again; and every stamp changed
+              (``stamps.touch_all``, as a bulk load) before each request, so it computes the whole
+              province, as the page did before parts were kept;
 
 The ratios are each p95 over the floor's p95. Checked as well: the raw GROUP BY and the floor give the same
 numbers, and the province dashboard shows them (a benchmark of wrong figures would be no use).
@@ -107,9 +111,17 @@ class Result:
         self.p95 = nearest_rank(samples, 0.95) * 1000
 
 
-def measure(label: str, work: Callable[[], object], runs: int, warmup: int, budget_s: float) -> Result:
+def measure(
+    label: str,
+    work: Callable[[], object],
+    runs: int,
+    warmup: int,
+    budget_s: float,
+    before: Callable[[], object] | None = None,
+) -> Result:
     """`runs` timed runs after `warmup` untimed ones; when one run is so slow that the runs would take more
-    than `budget_s`, no more warm-up and fewer runs (at least 3) - said in the result's note."""
+    than `budget_s`, no more warm-up and fewer runs (at least 3) - said in the result's note. `before`: run
+    untimed before each run (a write the page then has to show)."""
     start = time.perf_counter()
     work()  # the first warm-up run, timed only to size the measurement
     first = time.perf_counter() - start
@@ -122,6 +134,8 @@ def measure(label: str, work: Callable[[], object], runs: int, warmup: int, budg
             work()
     samples = []
     for _ in range(runs):
+        if before is not None:
+            before()
         start = time.perf_counter()
         work()
         samples.append(time.perf_counter() - start)
@@ -193,6 +207,40 @@ def make_plan(province, year: int, officer) -> None:
         f"shares, in {time.perf_counter() - start:.1f} s",
         flush=True,
     )
+
+
+def report_filer(province, actor) -> Callable[[], None]:
+    """Each call files one report (one VNeID completion, today) for a team of the province, from a different
+    commune each time, through activities.services.file_report as the API does."""
+    import random
+    import uuid
+
+    from django.utils import timezone
+
+    from tocns.activities.services import OutcomeInput, ReportInput, file_report
+    from tocns.teams.models import Team, TeamStatus
+    from tocns.teams.selectors import under
+
+    by_commune = {}
+    for pk, path in under(Team.objects.filter(status=TeamStatus.ACTIVE), province).values_list(
+        "pk", "unit__path"
+    ):
+        by_commune.setdefault(path.split("/")[2], pk)
+    teams = list(by_commune.values())
+    random.Random(5).shuffle(teams)
+    turn = iter(range(10**9))
+
+    def file_one() -> None:
+        team = teams[next(turn) % len(teams)]
+        file_report(
+            actor=actor,
+            report_id=uuid.uuid4(),
+            data=ReportInput(
+                team=team, date=timezone.localdate(), outcomes=[OutcomeInput("vneid", 1, 1)], people_reached=1
+            ),
+        )
+
+    return file_one
 
 
 def timed_queries(work: Callable[[], object]) -> list[tuple[float, str]]:
@@ -472,6 +520,30 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
                 max(warmup, 2 * threads),
                 budget_s,
             )
+        # The province page is summed from per-commune parts the server keeps (reports.parts) until a
+        # write changes their commune. The two lines below show what that leaves: a report filed in one
+        # of the province's communes (a different one each time) before each request, so the page
+        # computes that commune again; and every stamp changed (as a bulk load does) before each request,
+        # so it computes the whole province: the page as it was before parts were kept.
+        province_page = served(base_url + urls["province"], settings.SESSION_COOKIE_NAME, session)
+        results["province after a report"] = measure(
+            "province page served, a report filed before each",
+            province_page,
+            runs,
+            1,
+            budget_s,
+            before=report_filer(province, admin),
+        )
+        from tocns.reports import stamps
+
+        results["province cold"] = measure(
+            "province page served, every stamp changed before each",
+            province_page,
+            runs,
+            1,
+            budget_s,
+            before=stamps.touch_all,
+        )
 
     floor_months, floor_services = floor()
     raw_months, raw_services = raw()
