@@ -6,8 +6,6 @@ import shutil
 import socket
 import threading
 
-from django.db import OperationalError
-
 CHROMIUM = os.environ.get("TOCNS_CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium keeps trying to reach Google's hosts from a machine with no network.
 CHROMIUM_ARGS = [
@@ -45,11 +43,8 @@ def poll(predicate, page, timeout_ms: int = 10_000, says=None) -> None:
     On timeout the error carries says(), what the page shows, to say why."""
     waited = 0
     while True:
-        try:
-            if predicate():
-                return
-        except OperationalError:
-            pass  # SQLite's in-memory test database is briefly locked while the server writes
+        if predicate():
+            return
         if waited >= timeout_ms:
             raise AssertionError(f"timed out waiting; {says() if says else page.url}")
         page.wait_for_timeout(100)

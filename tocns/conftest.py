@@ -215,6 +215,24 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 SCREENSHOTS = os.environ.get("TOCNS_SCREENSHOTS")
 
 
+@pytest.fixture
+def live_server(live_server):
+    """The test's own queries go through the server's connection. With SQLite in memory, pytest-django hands
+    the server the connection the test had when the server started; once Playwright runs, this thread's
+    ``connections`` holds another one, and two connections to one shared in-memory database lock each
+    other's tables: a report the server was writing while the test counted rows failed with "database table
+    is locked"."""
+    from django.db import connections
+
+    shared = live_server.thread.connections_override
+    own = {alias: connections[alias] for alias in shared}
+    for alias, connection in shared.items():
+        connections[alias] = connection
+    yield live_server
+    for alias, connection in own.items():
+        connections[alias] = connection
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not chromium_available():
