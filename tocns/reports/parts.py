@@ -12,7 +12,8 @@ then uses the parts kept under those tokens and computes the others: a report fi
 changed its commune's token, so that commune is computed again and counts.
 
 Parts are computed for a few communes one by one (a handful of queries each), for more at once for the
-whole province (as the dashboard did before it kept parts). Kept in memory per server process (bounded,
+whole province (as the dashboard did before it kept parts), and for the country's page, when a third of its
+areas or more are to be computed, in one pass over the country. Kept in memory per server process (bounded,
 oldest dropped first, and never older than PARTS_MAX_AGE seconds as a last guard against a write made
 around tocns's code). Used only when the viewer sees every team under the unit; other viewers, the commune
 and village dashboards and the exports compute everything per request (``selectors.build``), and the tests
@@ -31,6 +32,7 @@ from django.db.models import Q, Sum
 from tocns.activities.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.evaluation import scoring
+from tocns.evaluation.models import ScoreWeights
 from tocns.teams import selectors as team_selectors
 from tocns.teams.models import Team
 from tocns.units.models import Unit, valid_on
@@ -42,6 +44,7 @@ from .models import AreaMonth, AreaMonthOutcome
 COVERAGE_FIELDS = tuple(f.name for f in dataclass_fields(team_selectors.Coverage))
 FOLLOW_UP_KEPT = 10  # per commune: the dashboard shows the first ten of its unit
 ONE_BY_ONE = 8  # up to this many communes to compute are computed one by one, else the province at once
+COUNTRY_SHARE = 3  # the country's page computes all in one pass when a third of its areas are to be computed
 
 
 class AreaPart:
@@ -162,11 +165,16 @@ def parts_for(
     slots = {area: (area, period.code, on) for paths in areas.values() for area in paths}
     kept = KEPT.get_many({slot: _version(area, tokens) for area, slot in slots.items()})
     parts = {area: kept[slot] for area, slot in slots.items() if slot in kept}
+    missing = {province: [area for area in paths if area not in parts] for province, paths in areas.items()}
+    whole = [province for province, listed in missing.items() if len(listed) > ONE_BY_ONE]
     new = {}
-    for province_path, paths in areas.items():
-        missing = [area for area in paths if area not in parts]
-        if missing:
-            new.update(compute(province_path, period, on, missing if len(missing) <= ONE_BY_ONE else None))
+    computed = sum(len(areas[p]) if p in whole else len(listed) for p, listed in missing.items())
+    if unit is None and computed * COUNTRY_SHARE >= sum(len(paths) for paths in areas.values()):
+        new.update(compute_country(period, on))
+    else:
+        for province_path, listed in missing.items():
+            if listed:
+                new.update(compute(province_path, period, on, None if province_path in whole else listed))
     for area in slots:
         if area not in parts:
             parts[area] = new.get(area) or AreaPart()
@@ -206,6 +214,35 @@ def compute(
         scores = scoring.score_teams(refs, period, weights, today=on) if refs else []
         _add(parts, refs, scores, villages, _totals(Q(area_path=area), period))
         parts.setdefault(area, AreaPart())
+    return parts
+
+
+def compute_country(period: scoring.Period, on: datetime.date) -> dict[str, AreaPart]:
+    """The parts of every area of the country from one pass over it, each province's teams scored with its
+    own weights (the teams of the provinces that weigh alike, in one scoring). After a bulk load, a restart
+    or the hourly age-out, the country's page computes everything: one whole-province pass after another
+    cost it twice what one pass over the country costs."""
+    units, villages = selectors._subtree(stamps.EVERYTHING, on)
+    refs = scoring.team_refs(Team.objects.all(), on, units=units)
+    own_weights = {
+        f"/{code}/": values
+        for code, *values in ScoreWeights.objects.values_list("unit__code", *scoring.PART_NAMES)
+    }
+    default = tuple(scoring.DEFAULT_WEIGHTS[name] for name in scoring.PART_NAMES)
+    groups: dict[tuple, tuple[set, list]] = {}
+    for ref in refs:
+        province = _province_of(ref.unit.path)
+        provinces, listed = groups.setdefault(tuple(own_weights.get(province, default)), (set(), []))
+        provinces.add(province)
+        listed.append(ref)
+    scores = []
+    for weights, (provinces, listed) in groups.items():
+        # One province's teams are read by its path; several provinces' by the country's (every row).
+        path = next(iter(provinces)) if len(provinces) == 1 else stamps.EVERYTHING
+        weighed = dict(zip(scoring.PART_NAMES, weights, strict=True))
+        scores.extend(scoring.score_teams(listed, period, weighed, today=on, path=path))
+    parts: dict[str, AreaPart] = {}
+    _add(parts, refs, scores, villages, _totals(Q(), period))
     return parts
 
 

@@ -97,20 +97,9 @@ def test_parts_computed_one_by_one_equal_parts_of_the_whole_province(busy_provin
     whole = parts.compute(busy_province.path, period, on)
     alone = parts.compute(busy_province.path, period, on, areas)
 
-    def figures(part):
-        return (
-            part.months,
-            part.people,
-            part.services,
-            part.classes,
-            part.coverage,
-            [(s.team.pk, s.score, s.klass) for s in part.follow_up],
-            part.follow_count,
-        )
-
-    empty = figures(parts.AreaPart())
-    assert {a: figures(p) for a, p in whole.items()} == {
-        a: figures(p) for a, p in alone.items() if figures(p) != empty
+    empty = _figures(parts.AreaPart())
+    assert {a: _figures(p) for a, p in whole.items()} == {
+        a: _figures(p) for a, p in alone.items() if _figures(p) != empty
     }
 
 
@@ -145,6 +134,80 @@ def test_the_country_from_kept_parts_adds_up_to_its_provinces(
         admin.get(f"/don-vi/{p.code}/so-lieu/").context["board"].coverage.members
         for p in (busy_province, tree.tuyen_quang)
     )
+
+
+def _figures(part) -> tuple:
+    return (
+        part.months,
+        part.people,
+        part.services,
+        part.classes,
+        part.coverage,
+        [(s.team.pk, s.score, s.klass, s.reasons) for s in part.follow_up],
+        part.follow_count,
+    )
+
+
+def _more_provinces(people, n: int, first: int = 90) -> list:
+    """n provinces, each with a commune, a village and a team that has reported."""
+    from tocns.conftest import make_unit
+
+    made = []
+    for code in range(first, first + n):
+        province = make_unit(str(code), f"Tỉnh Thử {code}", "province")
+        commune = make_unit(f"{code}001", f"Xã Thử {code}", "commune", province)
+        village = make_unit(f"{code}001-001", f"Thôn Thử {code}", "village", commune, households=80)
+        team = create_team(actor=None, unit=village, name=f"Tổ Thử {code}")
+        add_member(actor=None, team=team, full_name="Hà Văn Thử", birth_year=1980, has_smartphone=True)
+        report(people.admin, team, vneid=(code % 7 + 5, code % 5))
+        made.append(province)
+    return made
+
+
+def test_the_country_in_one_pass_equals_its_provinces_one_by_one(busy_province, tree, rosters, people):
+    """Each province's teams are scored with its own weights, the provinces that weigh alike together."""
+    report(people.admin, rosters.lung_cu, vneid=(2, 2))
+    extra = _more_provinces(people, 2)
+    alike = dict(regularity=10, reach=10, targets=10, capacity=70, citizen=0)
+    for province in (tree.tuyen_quang, extra[0]):  # two provinces with the same weights of their own
+        ScoreWeights.objects.create(unit=province, **alike)
+    ScoreWeights.objects.create(unit=extra[1], regularity=0, reach=100, targets=0, capacity=0, citizen=0)
+    period, on = Period.parse(None), timezone.localdate()
+    country = parts.compute_country(period, on)
+    one_by_one = {}
+    for province in (busy_province, tree.tuyen_quang, *extra):
+        one_by_one.update(parts.compute(province.path, period, on))
+    empty = _figures(parts.AreaPart())
+    assert {a: _figures(p) for a, p in country.items()} == {
+        a: _figures(p) for a, p in one_by_one.items() if _figures(p) != empty
+    }
+    weighed = {s.team.unit.path: s.score for p in country.values() for s in p.follow_up}
+    assert len(set(weighed.values())) > 1  # the weights made a difference somewhere
+
+
+def test_the_country_computed_again_costs_the_same_queries_whatever_its_provinces(
+    client_for, busy_province, tree, rosters, people
+):
+    """After every stamp changed (a bulk load, a restart), the country's page computes everything in one
+    pass: the same queries with 2 provinces or 6 (one pass per province cost some ten each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tocns.reports import stamps
+
+    admin = client_for("admin")
+
+    def cold() -> tuple[int, int]:
+        stamps.touch_all()
+        with CaptureQueriesContext(connection) as queries:
+            board = admin.get("/so-lieu/").context["board"]
+        return len(queries), board.reports
+
+    few, reports = cold()
+    _more_provinces(people, 4)
+    many, more_reports = cold()
+    assert more_reports == reports + 4
+    assert many == few
 
 
 def _report_now(people, rosters):
