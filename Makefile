@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make run is the laptop demo: it asks bootstrap for the demo data, unless TOCNS_DEMO=0 asks for a start
+# without it (as in production, see docs/production.md).
+DEMO_FLAG := $(if $(filter 0,$(TOCNS_DEMO)),--no-demo,--demo)
 
 .PHONY: run test lint bench
 
@@ -21,7 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py bootstrap
+	$(PY) manage.py bootstrap $(DEMO_FLAG)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
