@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tocns.accounts.middleware.last_seen",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -152,6 +153,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock-out: this many failed sign-ins for one account within the window locks it for the window.
 LOGIN_MAX_FAILURES = env_int("TOCNS_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_MINUTES = env_int("TOCNS_LOGIN_LOCK_MINUTES", 15)
+# Wrong passwords and sign-in codes from one network address (any account) before it waits, and how long.
+ADDRESS_MAX_FAILURES = env_int("TOCNS_ADDRESS_MAX_FAILURES", 20)
+ADDRESS_LOCK_MINUTES = env_int("TOCNS_ADDRESS_LOCK_MINUTES", 15)
 # "Remember me on this phone": members keep their own phone signed in for this long.
 REMEMBER_ME_DAYS = env_int("TOCNS_REMEMBER_ME_DAYS", 180)
 SESSION_COOKIE_AGE = REMEMBER_ME_DAYS * 24 * 3600

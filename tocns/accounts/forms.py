@@ -70,13 +70,153 @@ class GrantRoleForm(forms.Form):
         data = super().clean()
         unit: Unit | None = data.get("unit_code")
         role = data.get("role")
-        if unit and role:
-            needs = {
-                Role.PROVINCE_OFFICER: {"province"},
-                Role.COMMUNE_OFFICER: {"commune"},
-                Role.TEAM_LEADER: {"village", "commune", "province"},
-                Role.TEAM_MEMBER: {"village", "commune", "province"},
-            }
-            if unit.kind not in needs.get(role, {unit.kind}):
-                raise forms.ValidationError(_("Vai trò này không gán được cho đơn vị cấp này."))
+        if unit and role and not role_fits(role, unit):
+            raise forms.ValidationError(_("Vai trò này không gán được cho đơn vị cấp này."))
         return data
+
+
+class NewPasswordForm(forms.Form):
+    """The person's own password, set with a one-time code (Django's password rules apply)."""
+
+    password1 = forms.CharField(
+        label=_("Mật khẩu mới (ít nhất 8 ký tự)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu mới"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    # Not pre-ticked: a phone borrowed to activate must not stay signed in.
+    remember = forms.BooleanField(label=_("Đây là điện thoại của tôi — giữ đăng nhập"), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("Hai lần nhập mật khẩu không giống nhau."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class CodeForm(NewPasswordForm):
+    """Typing the code from the slip: the phone it was issued for, the 8 characters, a new password."""
+
+    phone = forms.CharField(
+        label=_("Số điện thoại của bạn"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("Mã kích hoạt (8 ký tự, trên phiếu hoặc tin nhắn)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "one-time-code"}),
+    )
+    field_order = ["phone", "code", "password1", "password2", "remember"]
+
+
+class AccountForm(forms.Form):
+    """One account made by an officer: the person's name, phone (their sign-in name), role and unit."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    phone = forms.CharField(
+        label=_("Số điện thoại (dùng để đăng nhập)"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    role = forms.ChoiceField(label=_("Vai trò"))
+    unit_code = forms.CharField(
+        label=_("Mã đơn vị"),
+        max_length=20,
+        help_text=_("Mã ghi ở đầu trang của mỗi đơn vị, ví dụ 02647 hoặc 02647-001."),
+    )
+
+    def __init__(self, *args, roles, units_qs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in roles if r != Role.ADMIN]
+        self.units_qs = units_qs
+
+    def clean_phone(self):
+        from .models import User
+        from .phones import normalize_phone
+
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if not phone:
+            raise forms.ValidationError(_("Số điện thoại không hợp lệ (cần 10 chữ số, bắt đầu bằng 0)."))
+        owner = User.objects.filter(phone_q(phone)).first()
+        if owner is not None:
+            raise forms.ValidationError(
+                _("Số điện thoại này đã có tài khoản (%(name)s). Mỗi số điện thoại chỉ có một tài khoản.")
+                % {"name": owner}
+            )
+        return phone
+
+    def clean_unit_code(self):
+        code = self.cleaned_data["unit_code"].strip()
+        unit = self.units_qs.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("Không có đơn vị mang mã này trong phạm vi của bạn."))
+        return unit
+
+    def clean(self):
+        data = super().clean()
+        if data.get("unit_code") and data.get("role") and not role_fits(data["role"], data["unit_code"]):
+            raise forms.ValidationError(_("Vai trò này không gán được cho đơn vị cấp này."))
+        return data
+
+
+def phone_q(phone: str):
+    from django.db.models import Q
+
+    return Q(phone=phone) | Q(username=phone)
+
+
+ROLE_UNIT_KINDS = {
+    Role.PROVINCE_OFFICER: {"province"},
+    Role.COMMUNE_OFFICER: {"commune"},
+    Role.TEAM_LEADER: {"village", "commune", "province"},
+    Role.TEAM_MEMBER: {"village", "commune", "province"},
+}
+
+
+def role_fits(role: str, unit: Unit) -> bool:
+    return unit.kind in ROLE_UNIT_KINDS.get(role, {unit.kind})
+
+
+class PasswordForm(forms.Form):
+    """Changing one's password: the current one, then the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("Mật khẩu hiện tại"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    password1 = NewPasswordForm.base_fields["password1"]
+    password2 = NewPasswordForm.base_fields["password2"]
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_old_password(self):
+        if not self.user.check_password(self.cleaned_data["old_password"]):
+            raise forms.ValidationError(_("Mật khẩu hiện tại không đúng."))
+        return self.cleaned_data["old_password"]
+
+    clean = NewPasswordForm.clean
+
+    def save(self):
+        self.user.set_password(self.cleaned_data["password1"])
+        self.user.save(update_fields=["password"])
+        return self.user

@@ -16,7 +16,11 @@ def _key(identifier: str) -> str:
 
 
 def locked_until(identifier: str) -> datetime.datetime | None:
-    lock = LoginLock.objects.filter(identifier=_key(identifier)).first()
+    return _locked(_key(identifier))
+
+
+def _locked(key: str) -> datetime.datetime | None:
+    lock = LoginLock.objects.filter(identifier=key).first()
     if lock and lock.locked_until and lock.locked_until > timezone.now():
         return lock.locked_until
     return None
@@ -24,13 +28,17 @@ def locked_until(identifier: str) -> datetime.datetime | None:
 
 @transaction.atomic
 def register_failure(identifier: str) -> datetime.datetime | None:
+    return _failure(_key(identifier), settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCK_MINUTES)
+
+
+def _failure(key: str, most: int, minutes: int) -> datetime.datetime | None:
     now = timezone.now()
-    window = datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-    lock, _ = LoginLock.objects.select_for_update().get_or_create(identifier=_key(identifier))
+    window = datetime.timedelta(minutes=minutes)
+    lock, _ = LoginLock.objects.select_for_update().get_or_create(identifier=key)
     if lock.first_failure_at is None or lock.first_failure_at < now - window:
         lock.failures, lock.first_failure_at = 0, now
     lock.failures += 1
-    if lock.failures >= settings.LOGIN_MAX_FAILURES:
+    if lock.failures >= most:
         lock.locked_until = now + window
     lock.save()
     return lock.locked_until if lock.locked_until and lock.locked_until > now else None
@@ -38,3 +46,31 @@ def register_failure(identifier: str) -> datetime.datetime | None:
 
 def register_success(identifier: str) -> None:
     LoginLock.objects.filter(identifier=_key(identifier)).delete()
+
+
+# Wrong sign-in codes and passwords from one network address, whatever account they name: somebody trying
+# codes one phone after another. A commune office shares one address among its officers, so the limit is
+# generous; its lock is short.
+ADDRESS_PREFIX = "ip:"
+
+
+def client_address(request) -> str:
+    """The caller's address: behind the reverse proxy (DJANGO_BEHIND_PROXY=1), the one it appended last
+    to X-Forwarded-For (earlier entries are whatever the client claimed)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()[:100]
+    return request.META.get("REMOTE_ADDR", "")[:100]
+
+
+def address_locked_until(address: str) -> datetime.datetime | None:
+    return _locked(ADDRESS_PREFIX + address)
+
+
+@transaction.atomic
+def register_address_failure(address: str) -> bool:
+    """Count a wrong try from the address; True when this one locks it (to be logged once)."""
+    _failure(ADDRESS_PREFIX + address, settings.ADDRESS_MAX_FAILURES, settings.ADDRESS_LOCK_MINUTES)
+    lock = LoginLock.objects.get(identifier=ADDRESS_PREFIX + address)
+    return lock.failures == settings.ADDRESS_MAX_FAILURES

@@ -8,6 +8,13 @@ class User(AbstractUser):
 
     phone = models.CharField(_("số điện thoại"), max_length=15, unique=True, null=True, blank=True)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    # The last hour the person used tocns (sign-in or any page), kept by accounts.middleware at most once an
+    # hour: a phone that stays signed in for months never "signs in" again, so last_login alone would
+    # say a daily user is idle. Dashboards count who used tocns in the last 30 days from it.
+    last_seen_at = models.DateTimeField(_("lần dùng gần nhất"), null=True, blank=True, db_index=True)
+    # Why an account was disabled ("no_role": it lost its last role), so granting a role again may
+    # enable it; empty when active.
+    disabled_reason = models.CharField(max_length=20, blank=True)
 
     def __str__(self):
         return self.full_name or self.username
@@ -101,3 +108,45 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class SignInCode(models.Model):
+    """A one-time code that lets a person set their own password: typed (8 characters) with their phone,
+    or opened as a link (the QR on the printed slip). Only keyed hashes of both are kept; the code and the
+    link are shown once, when issued. Single use, expires, and locked after a few wrong tries."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_codes")
+    code_hash = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    issued_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mã kích hoạt")
+        indexes = [models.Index(fields=["user", "used_at", "revoked_at"], name="signin_code_open")]
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%d/%m/%Y})"
+
+
+class UserSession(models.Model):
+    """A signed-in browser of a user, so a person can see where they are signed in and end a session
+    (a phone lost or lent). The session itself is Django's; this row names it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    device = models.CharField(_("thiết bị"), max_length=120, blank=True)
+    remembered = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user}: {self.device}"

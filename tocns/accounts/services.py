@@ -28,6 +28,8 @@ def grant_role(*, actor, user: User, role: str, unit) -> RoleAssignment:
     if existing:
         return existing
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, granted_by=actor)
+    if not user.is_active and user.disabled_reason == NO_ROLE:
+        _set_active(actor=actor, user=user, active=True, unit_path=unit.path if unit else "")
     audit.record(
         actor=actor,
         action="grant",
@@ -51,7 +53,47 @@ def revoke_role(*, actor, assignment: RoleAssignment) -> RoleAssignment:
         before=before,
         after=audit.snapshot(assignment, ROLE_AUDIT_FIELDS),
     )
+    disable_if_roleless(actor=actor, user=assignment.user)
     return assignment
+
+
+NO_ROLE = "no_role"
+
+
+def disable_if_roleless(*, actor, user: User) -> bool:
+    """An account left with no role is disabled: it signs in nowhere, its sessions end, and its open
+    sign-in codes and API keys stop working. Granting it a role again enables it."""
+    if not user.is_active or user.is_superuser:
+        return False
+    if RoleAssignment.objects.filter(user=user, revoked_at__isnull=True).exists():
+        return False
+    _set_active(actor=actor, user=user, active=False, unit_path="")
+    return True
+
+
+def enable(*, actor, user: User, unit_path: str = "") -> None:
+    _set_active(actor=actor, user=user, active=True, unit_path=unit_path)
+
+
+def _set_active(*, actor, user: User, active: bool, unit_path: str) -> None:
+    from . import codes, sessions
+
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    user.disabled_reason = "" if active else NO_ROLE
+    user.save(update_fields=["is_active", "disabled_reason"])
+    if not active:
+        codes.revoke_all(user)
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        sessions.end_all(user)
+    audit.record(
+        actor=actor,
+        action="enable" if active else "disable",
+        obj=user,
+        unit_path=unit_path,
+        before=before,
+        after={"is_active": active},
+    )
 
 
 @transaction.atomic

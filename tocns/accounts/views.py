@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import lockout, selectors, services
-from .forms import GrantRoleForm, LoginForm
+from . import codes, lockout, selectors, services, sessions
+from .forms import CodeForm, GrantRoleForm, LoginForm, NewPasswordForm, PasswordForm
 from .models import RoleAssignment
 
 
@@ -22,18 +22,21 @@ def login_view(request):
     locked = None
     if request.method == "POST":
         identifier = request.POST.get("username", "")
-        locked = lockout.locked_until(identifier)
+        locked = lockout.locked_until(identifier) or lockout.address_locked_until(
+            lockout.client_address(request)
+        )
         if locked is None and form.is_valid():
             lockout.register_success(identifier)
             login(request, form.user)
             # A member's own phone stays signed in for months; otherwise until the browser closes.
-            request.session.set_expiry(None if form.cleaned_data["remember"] else 0)
+            sessions.remember(request, form.cleaned_data["remember"])
             target = request.POST.get("next") or request.GET.get("next")
             if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 return redirect(target)
             return redirect("core:home")
         if locked is None and form.errors and identifier:
             locked = lockout.register_failure(identifier)
+            _failed_try(request)
         status = 429 if locked else 200
     else:
         status = 200
@@ -98,3 +101,139 @@ def revoke_view(request, pk: int):
     services.revoke_role(actor=request.user, assignment=assignment)
     messages.success(request, _("Đã thu hồi quyền."))
     return redirect("accounts:roles")
+
+
+def _address_wait(request):
+    """The time until which this address must wait after too many wrong codes or passwords, or None."""
+    until = lockout.address_locked_until(lockout.client_address(request))
+    return formats.date_format(until.astimezone(), "H:i") if until else None
+
+
+def _failed_try(request) -> None:
+    """A wrong code or password from this address; the try that locks it is logged."""
+    address = lockout.client_address(request)
+    if lockout.register_address_failure(address):
+        from tocns.audit.services import record
+
+        from .models import LoginLock
+
+        lock = LoginLock.objects.get(identifier=lockout.ADDRESS_PREFIX + address)
+        record(actor=None, action="address_locked", obj=lock, unit_path="", after={"address": address})
+
+
+def _signed_in(request, user, remember: bool):
+    login(request, user, backend="tocns.accounts.backends.UsernameOrPhoneBackend")
+    sessions.remember(request, remember)
+    messages.success(
+        request,
+        _("Bạn đã đặt mật khẩu và đăng nhập. Lần sau hãy đăng nhập bằng số điện thoại và mật khẩu này."),
+    )
+    return redirect("core:home")
+
+
+def activate_view(request, token: str | None = None):
+    """Set one's own password with a one-time code: from the slip's QR or the Zalo link (token), or by typing
+    phone and code. Opening the link changes nothing (Zalo previews links); only sending the form does."""
+    wait = _address_wait(request)
+    if wait:
+        context = {"wait": wait}
+        return render(request, "accounts/activate.html", context, status=429)
+    code, problem = None, None
+    if token is not None:
+        try:
+            code = codes.by_token(token)
+        except codes.CodeError as error:
+            problem = error
+            if error.reason == "unknown":
+                _failed_try(request)
+    if problem is not None:
+        status = {"unknown": 404, "disabled": 403}.get(problem.reason, 410)
+        return render(request, "accounts/activate.html", {"problem": problem.message}, status=status)
+    if code is not None:
+        form = NewPasswordForm(request.POST or None, user=code.user)
+    else:
+        form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if code is None:
+            try:
+                code = codes.by_phone(form.cleaned_data["phone"], form.cleaned_data["code"])
+            except codes.CodeError as error:
+                if error.reason == "unknown":
+                    _failed_try(request)
+                form.add_error("code", error.message)
+                status = 400
+        if code is not None:
+            try:
+                user = codes.redeem(code=code, password=form.cleaned_data["password1"])
+            except codes.CodeError as error:  # spent by another tap a moment ago
+                form.add_error(None, error.message)
+                status = 410
+            else:
+                return _signed_in(request, user, form.cleaned_data["remember"])
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "code": code, "masked": mask_phone(code.user.phone) if code else ""}
+    return render(request, "accounts/activate.html", context, status=status)
+
+
+def mask_phone(phone: str | None) -> str:
+    """0912 345 678 → 0912 ••• 678: enough for a person to know it is theirs."""
+    phone = phone or ""
+    return f"{phone[:4]} ••• {phone[-3:]}" if len(phone) >= 9 else ""
+
+
+def forgot_view(request):
+    return render(request, "accounts/forgot.html")
+
+
+@login_required
+def me_view(request):
+    """A person's own account: their roles, where they are signed in, their password."""
+    roles = selectors.active_roles(request.user)
+    context = {
+        "roles": roles,
+        "sessions": list(sessions.open_sessions(request.user)),
+        "current_key": request.session.session_key,
+        "password_form": PasswordForm(request.user),
+    }
+    return render(request, "accounts/me.html", context)
+
+
+@login_required
+@require_POST
+def password_view(request):
+    from django.contrib.auth import update_session_auth_hash
+
+    form = PasswordForm(request.user, request.POST)
+    if form.is_valid():
+        form.save()
+        # This browser stays signed in; every other one is signed out by the new password.
+        update_session_auth_hash(request, form.user)
+        from tocns.audit.services import record
+
+        record(actor=request.user, action="password_change", obj=request.user, unit_path="")
+        messages.success(request, _("Đã đổi mật khẩu. Các thiết bị khác đã bị đăng xuất."))
+        return redirect("accounts:me")
+    context = {
+        "roles": selectors.active_roles(request.user),
+        "sessions": list(sessions.open_sessions(request.user)),
+        "current_key": request.session.session_key,
+        "password_form": form,
+    }
+    return render(request, "accounts/me.html", context, status=400)
+
+
+@login_required
+@require_POST
+def end_session_view(request, pk: int):
+    from .models import UserSession
+
+    session = get_object_or_404(UserSession, pk=pk, user=request.user)
+    current = session.session_key == request.session.session_key
+    sessions.end(actor=request.user, session=session)
+    if current:
+        logout(request)
+        return redirect("accounts:login")
+    messages.success(request, _("Đã đăng xuất thiết bị %(device)s.") % {"device": session.device})
+    return redirect("accounts:me")

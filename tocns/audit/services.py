@@ -24,7 +24,14 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict:
 
 
 def record(*, actor, action: str, obj: models.Model, unit_path: str, before=None, after=None) -> AuditEntry:
-    return AuditEntry.objects.create(
+    made = entry(actor=actor, action=action, obj=obj, unit_path=unit_path, before=before, after=after)
+    made.save()
+    return made
+
+
+def entry(*, actor, action: str, obj: models.Model, unit_path: str, before=None, after=None) -> AuditEntry:
+    """An entry not yet saved, for record_many."""
+    return AuditEntry(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_name=actor.get_username() if actor is not None and actor.is_authenticated else SYSTEM_ACTOR,
         action=action,

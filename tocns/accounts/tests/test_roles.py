@@ -87,7 +87,11 @@ def test_revoke_is_audited_and_scoped(tree, people, client_for):
     assignment.refresh_from_db()
     assert assignment.revoked_at is not None
     assert AuditEntry.objects.filter(action="revoke", object_id=str(assignment.pk)).exists()
-    assert client_for("team_member").get(f"/don-vi/{tree.coc_leu.code}/").status_code == 404
+    # It was the member's only role: the account is disabled, so their signed-in browser is signed out.
+    response = client_for("team_member").get(f"/don-vi/{tree.coc_leu.code}/")
+    assert response.status_code == 302 and response.url.startswith("/dang-nhap/")
+    people.team_member.refresh_from_db()
+    assert not people.team_member.is_active
 
 
 def test_roles_page_lists_only_assignments_in_scope(tree, people, client_for):
