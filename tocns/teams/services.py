@@ -63,9 +63,15 @@ def update_team(*, actor, team: Team, **values) -> Team:
         team.dissolved_on = timezone.localdate()
     if team.status == TeamStatus.ACTIVE:
         team.dissolved_on = None
-    return _audited_save(
+    _audited_save(
         team, actor=actor, action="update", fields=TEAM_AUDIT_FIELDS, unit_path=team.unit.path, before=before
     )
+    if before["status"] != audit.snapshot(team, ["status"])["status"]:
+        from .accounts import sync_team_roles  # a dissolved team's members no longer hold its role
+
+        for member in team.members.current().filter(user__isnull=False).select_related("user", "team__unit"):
+            sync_team_roles(actor=actor, member=member)
+    return team
 
 
 def check_member(member: Member) -> None:
@@ -121,7 +127,7 @@ def update_member(*, actor, member: Member, **values) -> Member:
         setattr(member, field, value)
     check_member(member)
     _consent_time(member, was_public)
-    return _audited_save(
+    _audited_save(
         member,
         actor=actor,
         action="update",
@@ -129,6 +135,11 @@ def update_member(*, actor, member: Member, **values) -> Member:
         unit_path=member.team.unit.path,
         before=before,
     )
+    if before["role"] != audit.snapshot(member, ["role"])["role"]:
+        from .accounts import sync_team_roles  # made tổ trưởng: the account leads the team too
+
+        sync_team_roles(actor=actor, member=member)
+    return member
 
 
 @transaction.atomic
@@ -142,7 +153,7 @@ def member_leaves(*, actor, member: Member, left_on: datetime.date | None = None
     member.cards.filter(revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_reason=MemberCard.RevokedReason.LEFT
     )
-    return _record(
+    _record(
         member,
         actor=actor,
         action="leave",
@@ -150,6 +161,10 @@ def member_leaves(*, actor, member: Member, left_on: datetime.date | None = None
         unit_path=member.team.unit.path,
         before=before,
     )
+    from .accounts import sync_team_roles  # the team's role goes at once; no role left: account disabled
+
+    sync_team_roles(actor=actor, member=member)
+    return member
 
 
 def new_token() -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "teams"
 urlpatterns = [
@@ -18,4 +18,15 @@ urlpatterns = [
     path("to/<int:pk>/thanh-vien/<int:member_pk>/roi-to/", views.member_leave, name="member_leave"),
     path("to/<int:pk>/thanh-vien/<int:member_pk>/cap-lai-the/", views.card_reissue, name="card_reissue"),
     path("xac-minh/<str:token>", views.verify, name="verify"),
+    path("don-vi/<str:code>/tai-khoan/", account_views.unit_accounts, name="unit_accounts"),
+    path(
+        "don-vi/<str:code>/tai-khoan/tao-hang-loat/",
+        account_views.unit_accounts_bulk,
+        name="unit_accounts_bulk",
+    ),
+    path("don-vi/<str:code>/tai-khoan/moi/", account_views.account_create, name="account_create"),
+    path("to/<int:pk>/tai-khoan/", account_views.team_accounts, name="team_accounts"),
+    path("to/<int:pk>/tai-khoan/tao-hang-loat/", account_views.team_accounts_bulk, name="team_accounts_bulk"),
+    path("to/<int:pk>/tai-khoan/phieu/", account_views.team_sheet, name="team_sheet"),
+    path("tai-khoan/<int:user_pk>/cap-ma/", account_views.issue_code, name="issue_code"),
 ]

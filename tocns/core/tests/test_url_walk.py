@@ -51,6 +51,40 @@ WALK = [
     ("accounts:logout", lambda t: "/dang-xuat/", expect(405, **POST_ONLY)),
     ("accounts:roles", lambda t: "/phan-quyen/", expect(302, **OFFICERS, **READ_ONLY)),
     ("accounts:revoke", lambda t: "/phan-quyen/1/thu-hoi/", expect(302, **POST_ONLY)),
+    # Setting one's password with a code: open to anyone holding the code; opening it changes nothing.
+    ("accounts:activate", lambda t: "/kich-hoat/", EVERYONE_200),
+    ("accounts:activate_link", lambda t: f"/kich-hoat/{t.sign_in_token}", EVERYONE_200),
+    ("accounts:forgot", lambda t: "/quen-mat-khau/", EVERYONE_200),
+    ("accounts:me", lambda t: "/tai-khoan-cua-toi/", expect(302, **ALL_SIGNED_IN_200)),
+    ("accounts:password", lambda t: "/tai-khoan-cua-toi/doi-mat-khau/", expect(302, **POST_ONLY)),
+    ("accounts:end_session", lambda t: "/tai-khoan-cua-toi/phien/1/ket-thuc/", expect(302, **POST_ONLY)),
+    # Accounts of a unit's people: its officers; a village's team leader and members may look at the village
+    # but not manage its accounts.
+    (
+        "teams:unit_accounts",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tai-khoan/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    ("teams:unit_accounts", lambda t: f"/don-vi/{t.coc_leu.code}/tai-khoan/", expect(302, **TEAM_MANAGERS)),
+    (
+        "teams:unit_accounts_bulk",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tai-khoan/tao-hang-loat/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
+        "teams:account_create",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tai-khoan/moi/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    # A team's accounts: its officers and its own leader.
+    ("teams:team_accounts", lambda t: f"/to/{t.team.pk}/tai-khoan/", expect(302, **ROSTER_EDITORS)),
+    (
+        "teams:team_accounts_bulk",
+        lambda t: f"/to/{t.team.pk}/tai-khoan/tao-hang-loat/",
+        expect(302, **ROSTER_EDITORS),
+    ),
+    ("teams:team_sheet", lambda t: f"/to/{t.team.pk}/tai-khoan/phieu/", expect(302, **POST_ONLY)),
+    ("teams:issue_code", lambda t: f"/tai-khoan/{t.member.user_id}/cap-ma/", expect(302, **POST_ONLY)),
     ("units:browse", lambda t: "/don-vi/", expect(302, **ALL_SIGNED_IN_200)),
     ("units:import", lambda t: "/don-vi/nhap-thon/", expect(302, **OFFICERS, **READ_ONLY)),
     ("units:import_confirm", lambda t: "/don-vi/nhap-thon/xac-nhan/", expect(302, **POST_ONLY)),
@@ -298,6 +332,9 @@ class Places:
 
         self.__dict__.update(vars(tree))
         self.team, self.member, self.card_token = rosters.coc_leu, rosters.member, rosters.card_token
+        from tocns.accounts.codes import issue
+
+        self.sign_in_token = issue(actor=None, user=people.team_member).token
         self.activity, _created = file_report(
             actor=people.team_member,
             report_id=uuid.uuid4(),

@@ -1,0 +1,352 @@
+"""The accounts of a unit's and a team's people: who has one, who has used it, bulk creation for the
+roster, one account by hand, and the one-time sign-in codes (a printed sheet per team, a Zalo message per
+person). Officers manage the accounts under their units; a team leader those of their own team."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tocns.accounts import codes, lockout
+from tocns.accounts import selectors as access
+from tocns.accounts import services as account_services
+from tocns.accounts.forms import AccountForm
+from tocns.accounts.models import LoginLock, Role, RoleAssignment, User
+from tocns.accounts.views import mask_phone
+from tocns.core.qr import qr_svg
+from tocns.core.queries import vi_order
+from tocns.units.models import Unit, UnitKind
+from tocns.units.paths import child_of
+
+from . import accounts
+from .models import Member, Team
+
+FILTERS = {
+    "chua-dang-nhap": Q(last_login__isnull=True, is_active=True),
+    "da-dang-nhap": Q(last_login__isnull=False, is_active=True),
+    "vo-hieu": Q(is_active=False),
+}
+
+
+def _officer_unit(request, code: str) -> Unit:
+    unit, can_edit = access.unit_for(request.user, code)
+    if not can_edit:
+        raise PermissionDenied
+    return unit
+
+
+def _leader_team(request, pk: int) -> Team:
+    """A team whose accounts the user manages: officers over it and its own leader; members of it 403."""
+    team, can_edit_roster = access.team_for(request.user, pk)
+    if not can_edit_roster:
+        raise PermissionDenied
+    return team
+
+
+def _rows(users) -> list[dict]:
+    """A page of accounts with what an officer needs to know of each."""
+    users = list(users)
+    ids = [u.pk for u in users]
+    open_codes = set(codes.open_codes(ids).values_list("user_id", flat=True))
+    keys = {lockout._key(u.username) for u in users} | {lockout._key(u.phone) for u in users if u.phone}
+    locked = {
+        lock.identifier
+        for lock in LoginLock.objects.filter(identifier__in=keys)
+        if lockout.locked_until(lock.identifier)
+    }
+    roles: dict[int, list] = {}
+    for assignment in RoleAssignment.objects.filter(user_id__in=ids, revoked_at__isnull=True).select_related(
+        "unit"
+    ):
+        roles.setdefault(assignment.user_id, []).append(assignment)
+    rows = []
+    for user in users:
+        if not user.is_active:
+            state, tag = _("Đã vô hiệu hóa"), "warn"
+        elif lockout._key(user.username) in locked or (user.phone and lockout._key(user.phone) in locked):
+            state, tag = _("Tạm khóa vì nhập sai mật khẩu"), "warn"
+        elif not user.has_usable_password():
+            state, tag = (
+                (_("Đã cấp mã, chưa kích hoạt"), "") if user.pk in open_codes else (_("Chưa cấp mã"), "warn")
+            )
+        elif user.last_login is None:
+            state, tag = _("Chưa đăng nhập"), ""
+        else:
+            state, tag = "", "ok"
+        rows.append({"user": user, "state": state, "tag": tag, "roles": roles.get(user.pk, [])})
+    return rows
+
+
+@login_required
+def unit_accounts(request, code: str):
+    unit = _officer_unit(request, code)
+    people = accounts.people_under(unit)
+    shown = request.GET.get("loc", "")
+    if shown in FILTERS:
+        people = people.filter(FILTERS[shown])
+    query = (request.GET.get("q") or "").strip()[:100]
+    if query:
+        people = people.filter(Q(full_name__icontains=query) | Q(phone__contains=query))
+    page = Paginator(people.order_by(*vi_order("full_name"), "pk"), 50).get_page(request.GET.get("trang"))
+    members = accounts.members_in(unit)
+    context = {
+        "unit": unit,
+        "page": page,
+        "rows": _rows(page.object_list),
+        "shown": shown,
+        "query": query,
+        "filters": [("", _("Tất cả")), *((k, _label(k)) for k in FILTERS)],
+        "adoption": accounts.adoption(members),
+        "without_account": members.filter(user__isnull=True).count(),
+        "breakdown": _breakdown(unit, members),
+    }
+    return render(request, "teams/accounts/unit.html", context)
+
+
+def _label(key: str) -> str:
+    return {
+        "chua-dang-nhap": _("Chưa đăng nhập lần nào"),
+        "da-dang-nhap": _("Đã đăng nhập"),
+        "vo-hieu": _("Đã vô hiệu hóa"),
+    }[key]
+
+
+def _breakdown(unit: Unit, members) -> list[dict]:
+    """Adoption per team (a commune or a village) or per child unit (a province): where to go next."""
+    if unit.kind in (UnitKind.COMMUNE, UnitKind.VILLAGE):
+        by_team = {
+            pk: accounts.Adoption(n, a, s) for pk, n, a, s in accounts.adoption_rows(members, by="team_id")
+        }
+        teams = (
+            Team.objects.filter(pk__in=list(by_team))
+            .select_related("unit")
+            .order_by("unit__path", *vi_order("name"))
+        )
+        return [{"team": t, "label": t.name, "sub": t.unit.name, "adoption": by_team[t.pk]} for t in teams]
+    children = {c.path: c for c in Unit.objects.filter(parent=unit).current().order_by(*vi_order("name"))}
+    sums = {path: accounts.Adoption() for path in children}
+    for path, n, a, s in accounts.adoption_rows(members):
+        child = child_of(path, unit.path)
+        if child in sums:
+            sums[child].add(n, a, s)
+    return [{"unit": c, "label": c.name, "adoption": sums[p]} for p, c in children.items()]
+
+
+@login_required
+def team_accounts(request, pk: int):
+    team = _leader_team(request, pk)
+    members = list(team.members.current().select_related("user").order_by("role", *vi_order("full_name")))
+    users = [m.user for m in members if m.user_id]
+    states = {row["user"].pk: row for row in _rows(users)}
+    context = {
+        "team": team,
+        "members": [{"member": m, "row": states.get(m.user_id)} for m in members],
+        "adoption": accounts.adoption(accounts.members_in(team=team)),
+        "to_activate": sum(1 for u in users if u.is_active and not u.has_usable_password()),
+    }
+    return render(request, "teams/accounts/team.html", context)
+
+
+def _bulk(request, *, members, scope_name: str, back: str, template_context: dict):
+    plan = accounts.plan(members)
+    done = False
+    if request.method == "POST":
+        try:
+            plan = accounts.create_accounts(actor=request.user, members=members)
+        except IntegrityError:  # an account made by hand for one of these phones at the same moment
+            messages.error(
+                request,
+                _("Có người vừa tạo tài khoản cho một số điện thoại trong danh sách. Vui lòng thử lại."),
+            )
+            return redirect(request.path)
+        done = True
+        messages.success(
+            request,
+            _("Đã tạo %(made)s tài khoản và liên kết %(linked)s tài khoản có sẵn.")
+            % {"made": len(plan.create), "linked": len(plan.link)},
+        )
+    context = {"plan": plan, "done": done, "scope_name": scope_name, "back": back, **template_context}
+    return render(request, "teams/accounts/bulk.html", context)
+
+
+@login_required
+def unit_accounts_bulk(request, code: str):
+    unit = _officer_unit(request, code)
+    return _bulk(
+        request,
+        members=accounts.members_in(unit),
+        scope_name=unit.name,
+        back=reverse("teams:unit_accounts", args=[unit.code]),
+        template_context={"unit": unit},
+    )
+
+
+@login_required
+def team_accounts_bulk(request, pk: int):
+    team = _leader_team(request, pk)
+    return _bulk(
+        request,
+        members=accounts.members_in(team=team),
+        scope_name=team.name,
+        back=reverse("teams:team_accounts", args=[team.pk]),
+        template_context={"team": team},
+    )
+
+
+@login_required
+def account_create(request, code: str):
+    """One account by hand (an officer, a person not on a roster yet): shows its code at once."""
+    unit = _officer_unit(request, code)
+    form = AccountForm(
+        request.POST or None,
+        initial={"unit_code": unit.code},
+        roles=account_services.grantable_roles(request.user),
+        units_qs=access.editable_units_for(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        member = None
+        if data["role"] in (Role.TEAM_LEADER, Role.TEAM_MEMBER):
+            # The person is on a roster there already: the account is theirs, with the role their place gives.
+            member = (
+                accounts.members_in(data["unit_code"])
+                .filter(phone=data["phone"], user__isnull=True)
+                .select_related("team__unit")
+                .first()
+            )
+        try:
+            user = accounts.create_one(
+                actor=request.user,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                role=data["role"],
+                unit=data["unit_code"],
+                member=member,
+            )
+        except IntegrityError:
+            form.add_error("phone", _("Số điện thoại này vừa được tạo tài khoản."))
+        else:
+            issued = codes.issue(actor=request.user, user=user, unit_path=data["unit_code"].path)
+            return _code_page(request, [issued], back=reverse("teams:unit_accounts", args=[unit.code]))
+    return render(
+        request,
+        "teams/accounts/create.html",
+        {"unit": unit, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _slip(request, issued: codes.Issued) -> dict:
+    link = request.build_absolute_uri(reverse("accounts:activate_link", args=[issued.token]))
+    typed = request.build_absolute_uri(reverse("accounts:activate"))
+    expires = formats.date_format(issued.expires_at.astimezone(), "d/m/Y")
+    name = issued.user.full_name or issued.user.username
+    message = _(
+        "Chào %(name)s, tài khoản Tổ công nghệ số của bạn đã sẵn sàng. Mở đường dẫn sau trên điện thoại của "
+        "bạn để tự đặt mật khẩu: %(link)s . Hoặc vào %(typed)s , nhập số điện thoại của bạn và mã %(code)s . "
+        "Mã dùng một lần, hết hạn ngày %(expires)s. Không đưa mã này cho ai khác; không ai được hỏi mật khẩu "
+        "của bạn."
+    ) % {"name": name, "link": link, "typed": typed, "code": issued.code, "expires": expires}
+    return {
+        "name": name,
+        "masked": mask_phone(issued.user.phone),
+        "code": issued.code,
+        "link": link,
+        "typed": typed,
+        "expires": expires,
+        "qr": qr_svg(link),
+        "message": message,
+    }
+
+
+def _code_page(request, issued: list, *, back: str, team=None):
+    slips = [_slip(request, one) for one in issued]
+    return render(request, "teams/accounts/sheet.html", {"slips": slips, "back": back, "team": team})
+
+
+@login_required
+@require_POST
+def team_sheet(request, pk: int):
+    """Codes for the team's members who have not set a password yet (or, asked, for everyone with an
+    account), printed one slip a person; earlier codes of theirs stop working."""
+    team = _leader_team(request, pk)
+    everyone = request.POST.get("tat-ca") == "1"
+    users = [
+        m.user
+        for m in team.members.current().select_related("user").order_by("role", *vi_order("full_name"))
+        if m.user_id and m.user.is_active and (everyone or not m.user.has_usable_password())
+    ]
+    if request.user in users:
+        users.remove(request.user)  # one's own password is changed on one's own page
+    if not users:
+        messages.error(
+            request, _("Không có ai cần mã kích hoạt. Hãy tạo tài khoản cho các thành viên trước.")
+        )
+        return redirect("teams:team_accounts", pk=team.pk)
+    issued = codes.issue_many(actor=request.user, users=users, unit_path=team.unit.path)
+    return _code_page(request, issued, back=reverse("teams:team_accounts", args=[team.pk]), team=team)
+
+
+def can_issue(actor, target: User) -> tuple[bool, bool]:
+    """(visible, allowed): may the actor see this account, and give it a new code? Officers issue for
+    accounts whose every role is under their units and one they may grant; a team leader for the members of
+    the team they lead."""
+    if target.pk == actor.pk:
+        return True, False
+    if access.is_admin(actor):
+        return True, True
+    roles = list(RoleAssignment.objects.filter(user=target, revoked_at__isnull=True).select_related("unit"))
+    places = [m.team.unit.path for m in Member.objects.filter(user=target).select_related("team__unit")]
+    paths = [r.unit.path for r in roles if r.unit_id] + places
+    visible = any(access.covers(actor, path) for path in paths)
+    if not visible or any(r.role == Role.ADMIN for r in roles):
+        return visible, False
+    grantable = set(account_services.grantable_roles(actor))
+    if roles and all(
+        r.role in grantable and access.covers(actor, r.unit.path, officer_only=True) for r in roles
+    ):
+        return True, True
+    led = access._leads
+    on_my_team = Member.objects.current().filter(user=target).select_related("team__unit")
+    if (
+        roles
+        and all(r.role == Role.TEAM_MEMBER for r in roles)
+        and any(led(actor, m.team.unit.path) for m in on_my_team)
+    ):
+        return True, True
+    return True, False
+
+
+@login_required
+@require_POST
+def issue_code(request, user_pk: int):
+    target = User.objects.filter(pk=user_pk).first()
+    if target is None:
+        raise Http404
+    visible, allowed = can_issue(request.user, target)
+    if not visible:
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+    back = request.POST.get("ve") or reverse("core:home")
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("core:home")
+    if not target.is_active:
+        messages.error(
+            request,
+            _(
+                "Tài khoản này đã bị vô hiệu hóa (không còn vai trò nào). Hãy phân quyền lại trước khi cấp mã."
+            ),
+        )
+        return redirect(back)
+    path = next((r.unit.path for r in access.active_roles(target) if r.unit_id), "")
+    issued = codes.issue(actor=request.user, user=target, unit_path=path)
+    return _code_page(request, [issued], back=back)
