@@ -34,6 +34,7 @@ from tocns.core.queries import vi_order
 from tocns.evaluation import scoring
 from tocns.evaluation.models import ScoreWeights
 from tocns.teams import selectors as team_selectors
+from tocns.teams.accounts import Adoption
 from tocns.teams.models import Team
 from tocns.units.models import Unit, valid_on
 from tocns.units.paths import child_of
@@ -60,6 +61,7 @@ class AreaPart:
         "coverage",
         "follow_up",
         "follow_count",
+        "adoption",
     )
 
     def __init__(self):
@@ -73,6 +75,7 @@ class AreaPart:
             scoring.TeamScore
         ] = []  # the first FOLLOW_UP_KEPT, in selectors.follow_up_key order
         self.follow_count = 0
+        self.adoption = [0, 0, 0]  # current members, with an account that signs in, used tocns in 30 days
 
     @property
     def teams(self) -> int:
@@ -198,6 +201,7 @@ def compute(
         refs = scoring.team_refs(team_selectors.under(Team.objects.all(), province_path), on, units=units)
         scores = scoring.score_teams(refs, period, weights, today=on, path=province_path)
         _add(parts, refs, scores, villages, _totals(Q(area_path__startswith=province_path), period))
+        _add_adoption(parts, Q(team__unit__path__startswith=province_path))
         return parts
     for area in areas:
         if area == province_path:  # the teams attached to the province itself
@@ -213,6 +217,9 @@ def compute(
         # after a merge may be its former commune's.
         scores = scoring.score_teams(refs, period, weights, today=on) if refs else []
         _add(parts, refs, scores, villages, _totals(Q(area_path=area), period))
+        _add_adoption(
+            parts, Q(team__unit=province) if area == province_path else Q(team__unit__path__startswith=area)
+        )
         parts.setdefault(area, AreaPart())
     return parts
 
@@ -243,7 +250,27 @@ def compute_country(period: scoring.Period, on: datetime.date) -> dict[str, Area
         scores.extend(scoring.score_teams(listed, period, weighed, today=on, path=path))
     parts: dict[str, AreaPart] = {}
     _add(parts, refs, scores, villages, _totals(Q(), period))
+    _add_adoption(parts, Q())
     return parts
+
+
+def _add_adoption(parts: dict, where: Q) -> None:
+    """Members with an account and who used tocns lately, per area: one grouped query. Logins do not touch
+    the stamps, so "used in the last 30 days" is as old as the part (at most PARTS_MAX_AGE); accounts made
+    or lost change their members' rows, which do."""
+    from tocns.teams.accounts import adoption_rows
+    from tocns.teams.models import Member, TeamStatus
+
+    members = Member.objects.current().filter(where, team__status=TeamStatus.ACTIVE)
+    for path, n, accounts, active in adoption_rows(members):
+        area = stamps.area_key(path)
+        part = parts.get(area)
+        if part is None:
+            part = parts[area] = AreaPart()
+        sums = part.adoption
+        sums[0] += n
+        sums[1] += accounts
+        sums[2] += active
 
 
 def _totals(where: Q, period: scoring.Period) -> tuple:
@@ -350,7 +377,10 @@ def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "sele
     coverage = dict.fromkeys(COVERAGE_FIELDS, 0)
     people = follow_count = 0
     follow_up: list = []
+    adopted = [0, 0, 0]
     for area, part in parts.items():
+        for i, n in enumerate(part.adoption):
+            adopted[i] += n
         for month, n in part.months.items():
             months[month] = months.get(month, 0) + n
         for service_id, (guided, completed) in part.services.items():
@@ -379,6 +409,9 @@ def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "sele
         row.teams += part.teams
         row.effective += part.effective
         row.paper += part.paper
+        row.members += part.adoption[0]
+        row.accounts += part.adoption[1]
+        row.active += part.adoption[2]
         if row.unit is not None:
             row.villages += part.coverage["villages"]
             row.villages_with_team += part.coverage["villages_with_team"]
@@ -397,6 +430,7 @@ def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "sele
         classes=[(k, str(scoring.CLASS_LABELS[k]), classes[k]) for k in scoring.CLASS_ORDER],
         follow_up=sorted(follow_up, key=selectors.follow_up_key)[:FOLLOW_UP_KEPT],
         follow_up_count=follow_count,
+        adoption=Adoption(*adopted),
     )
     dashboard.children = selectors._ranked(unit, rows, former, own)
     return dashboard

@@ -43,6 +43,11 @@ class ChildRow:
     paper: int = 0
     villages: int = 0
     villages_with_team: int = 0
+    # Current members of its active teams, those with an account that signs in, those who used tocns in the
+    # last 30 days (teams.accounts.adoption_rows).
+    members: int = 0
+    accounts: int = 0
+    active: int = 0
     url: str = ""  # the unit's dashboard, set by the view
 
     @property
@@ -64,6 +69,7 @@ class Dashboard:
     follow_up: list = field(default_factory=list)
     # When follow_up holds only the first few (a dashboard made from kept parts): how many there are.
     follow_up_count: int | None = None
+    adoption: object = None  # teams.accounts.Adoption: members with an account, and who used it lately
 
     @property
     def completed(self) -> int:
@@ -213,7 +219,28 @@ def build(
     )
     shared = (month_rows, outcome_rows) if month_model is AreaMonth and _children_by_area(unit) else None
     dashboard.children = _children(unit, period, scores, children, by_child, shared)
+    dashboard.adoption = _adoption(path, teams, dashboard.children)
     return dashboard
+
+
+def _adoption(base: str, teams, children: list[ChildRow]):
+    """Who of the teams' current members has an account and used it lately, in all and per child row (the
+    teams attached to the unit itself in the row without a unit)."""
+    from tocns.teams.accounts import Adoption, adoption_rows
+    from tocns.teams.models import Member, TeamStatus
+
+    total = Adoption()
+    rows = {row.unit.path: row for row in children if row.unit is not None}
+    own = next((row for row in children if row.unit is None), None)
+    members = Member.objects.current().filter(team__in=teams.filter(status=TeamStatus.ACTIVE).values("pk"))
+    for path, n, a, active in adoption_rows(members):
+        total.add(n, a, active)
+        row = rows.get(child_of(path, base) or "", own)
+        if row is not None:
+            row.members += n
+            row.accounts += a
+            row.active += active
+    return total
 
 
 def _subtree(root: str, on: datetime.date) -> tuple[dict[int, scoring.UnitRef], list[str]]:

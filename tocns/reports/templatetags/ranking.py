@@ -22,10 +22,15 @@ def ranked_rows(rows):
         label = escape(row.label)
         name = f'<a href="{escape(row.url)}">{label}</a>' if row.url else label
         villages = f"{so(row.villages_with_team)}/{so(row.villages)}" if row.unit else ""
+        accounts = f"{_share(row.accounts, row.members)} · {_share(row.active, row.members)}"
         lines.append(
             f'<tr><td>{rank}</td><td>{name}</td><td class="num">{so(row.completed)}</td>'
             f'<td class="num">{so(row.reports)}</td><td class="num">{so(row.teams)}</td>'
             f'<td class="num">{so(row.effective)}</td><td class="num">{so(row.paper)}</td>'
-            f'<td class="num">{villages}</td></tr>'
+            f'<td class="num">{villages}</td><td class="num">{accounts}</td></tr>'
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped or a number
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "–"

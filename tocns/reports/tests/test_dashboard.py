@@ -180,11 +180,14 @@ def test_the_ranked_table_shows_every_row_of_the_board_escaped_and_linked(client
             (row.label, reverse("reports:dashboard", args=[row.unit.code]) if row.unit else None),
             *[(str(n), None) for n in (row.completed, row.reports, row.teams, row.effective, row.paper)],
             (f"{row.villages_with_team}/{row.villages}" if row.unit else "", None),
+            (f"{_pct(row.accounts, row.members)} · {_pct(row.active, row.members)}", None),
         ]
         for rank, row in enumerate(board.children, start=1)
     ]
     assert table.rows[1:] == expected  # the first row is the header
-    assert expected[-1][1] == ("Tổ trực thuộc Lào Cai", None) and expected[-1][-1] == ("", None)
+    assert expected[-1][1] == ("Tổ trực thuộc Lào Cai", None) and expected[-1][-2] == ("", None)
+    # Phường Lào Cai's team has two members, both with an account that signs in.
+    assert next(cells for cells in expected if cells[1][0] == "Phường Lào Cai")[-1] == ("100% · 0%", None)
     assert any(cells[1][0] == "Xã <Mường> & Khương" for cells in expected)
 
 
@@ -254,3 +257,7 @@ def test_a_closed_commune_without_a_successor_keeps_a_row_of_its_own(client_for,
     province = client_for("province_officer").get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
     rows = {r.label: (r.reports, r.completed, r.teams) for r in province.children}
     assert rows == {"Xã Mường Khương (đơn vị cũ)": (1, 6, 1), tree.phuong_lao_cai.name: (0, 0, 1)}
+
+
+def _pct(part, whole):
+    return f"{round(100 * part / whole)}%" if whole else "–"
