@@ -2,31 +2,44 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # make run is the laptop demo: it asks bootstrap for the demo data, unless TOCNS_DEMO=0 asks for a start
 # without it (as in production, see docs/production.md).
 DEMO_FLAG := $(if $(filter 0,$(TOCNS_DEMO)),--no-demo,--demo)
+# Libraries are installed with uv (itself from PyPI, into the venv): it downloads in parallel and was ~3x
+# faster than pip on a fresh machine. Pinned like the project's own dependencies. Where uv cannot be had,
+# pip does the same install.
+UV_VERSION := 0.13.9
+INSTALL = if [ -x $(UV) ]; then $(UV) pip install --quiet --python $(PY); else $(PY) -m pip install --quiet; fi
 
 .PHONY: run test lint bench
 
-$(VENV)/bin/activate:
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(VENV)/bin/activate
-	$(PY) -m pip install --quiet -e .
-	touch $@
+$(VENV)/.installed: pyproject.toml $(VENV)/bin/python
+	@[ -x $(UV) ] || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" || true
+	$(INSTALL) -e .
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PY) -m pip install --quiet -e ".[dev]"
-	touch $@
+	$(INSTALL) -e ".[dev]"
+	@touch $@
 
-run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py bootstrap $(DEMO_FLAG)
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+# Step 1 of 5 is installing (timed here); `manage.py start` does the rest in one process and skips what has
+# nothing to do: migrate, bootstrap, collectstatic, then the server.
+run:
+	@t0=$$(date +%s); \
+	if $(MAKE) --no-print-directory -q $(VENV)/.installed 2>/dev/null; then \
+	  echo "[1/5] Cài đặt thư viện… đã có (0 s)"; \
+	else \
+	  echo "[1/5] Cài đặt thư viện (lần đầu, có thể mất một phút)…"; \
+	  $(MAKE) --no-print-directory -s $(VENV)/.installed || exit 1; \
+	  echo "      xong ($$(( $$(date +%s) - t0 )) s)"; \
+	fi
+	@$(PY) manage.py start --host $(HOST) --port $(PORT) $(DEMO_FLAG)
 
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -47,8 +47,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_GOAL_S = 90.0
 SECOND_GOAL_S = 5.0
-# "[2/5] Cài đặt thư viện… (12,3 s)" or "[2/5] … 12.3 s": a step's number, its text and its seconds.
-STEP = re.compile(r"^\s*\[(\d+)/(\d+)\]\s*(.*?)\s*\(?(\d+(?:[.,]\d+)?)\s*s\)?\s*$")
+# A step starts on a line "[2/5] Cập nhật cơ sở dữ liệu… xong (1,7 s)"; its seconds, "(1,7 s)", are on that
+# line or on a later one before the next step ("[1/5] Cài đặt thư viện…" … "      xong (41 s)").
+STEP = re.compile(r"^\s*\[(\d+)/(\d+)\]\s*([^…(]*)")
+SECONDS = re.compile(r"\((\d+(?:[.,]\d+)?) s\)")
 CLEARED_PREFIXES = ("TOCNS_", "DJANGO_")
 CLEARED = {"DATABASE_URL", "PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "PIP_INDEX_URL", "VIRTUAL_ENV"}
 
@@ -127,12 +129,17 @@ def start(clone: Path, env: dict[str, str], log: Path, timeout: float) -> tuple[
 
 
 def steps(console: str) -> list[tuple[str, str, float]]:
-    found = []
+    found, current = [], None
     for line in console.splitlines():
         match = STEP.match(line)
         if match:
-            number, total, text, seconds = match.groups()
-            found.append((f"{number}/{total}", text.rstrip(" .…:"), float(seconds.replace(",", "."))))
+            number, total, text = match.groups()
+            current = (f"{number}/{total}", text.strip(" .…:"))
+        if current:
+            seconds = SECONDS.search(line[match.end() :] if match else line)
+            if seconds:
+                found.append((*current, float(seconds.group(1).replace(",", "."))))
+                current = None
     return found
 
 

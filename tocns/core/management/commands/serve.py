@@ -1,9 +1,38 @@
+import logging
 import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from tocns.core.demo import DEMO_PASSWORD, demo_users
+
+
+def listen(*, host: str, port: int, threads: int, stdout):
+    """The WSGI server bound to its address (not yet serving), after printing the demo sign-ins if any."""
+    from waitress import create_server
+
+    from tocns.wsgi import application
+
+    users = demo_users()
+    if users:
+        stdout.write("Tài khoản mô phỏng (đăng nhập bằng tên hoặc số điện thoại):")
+        for username, phone, role, where in users:
+            stdout.write(f"  {username:<16} {phone:<11} {role} — {where}")
+        stdout.write(f"  Mật khẩu: {DEMO_PASSWORD}")
+    logging.basicConfig()  # waitress reports its errors through logging, as waitress.serve() sets up
+    return create_server(application, host=host, port=port, threads=threads, ident="tocns")
+
+
+def run(server, *, host: str, port: int, stdout) -> None:
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    stdout.write(f"tocns đang chạy tại http://{host}:{port}/  (CSDL: {database}; Ctrl+C để dừng)")
+    stdout.flush()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        stdout.write("Đã dừng.")
+    finally:
+        server.close()
 
 
 class Command(BaseCommand):
@@ -15,17 +44,5 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("TOCNS_THREADS", "8")))
 
     def handle(self, *args, host, port, threads, **options):
-        from waitress import serve
-
-        from tocns.wsgi import application
-
-        users = demo_users()
-        if users:
-            self.stdout.write("Tài khoản mô phỏng (đăng nhập bằng tên hoặc số điện thoại):")
-            for username, phone, role, where in users:
-                self.stdout.write(f"  {username:<16} {phone:<11} {role} — {where}")
-            self.stdout.write(f"  Mật khẩu: {DEMO_PASSWORD}")
-        database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        self.stdout.write(f"tocns đang chạy tại http://{host}:{port}/  (CSDL: {database}; Ctrl+C để dừng)")
-        self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="tocns")
+        server = listen(host=host, port=port, threads=threads, stdout=self.stdout)
+        run(server, host=host, port=port, stdout=self.stdout)
