@@ -12,7 +12,7 @@ DEMO_FLAG := $(if $(filter 0,$(TOCNS_DEMO)),--no-demo,--demo)
 # faster than pip on a fresh machine. Pinned like the project's own dependencies. Where uv cannot be had,
 # pip does the same install.
 UV_VERSION := 0.13.9
-INSTALL = if [ -x $(UV) ]; then $(UV) pip install --quiet --python $(PY); else $(PY) -m pip install --quiet; fi
+install = if [ -x $(UV) ]; then $(UV) pip install --quiet --python $(PY) $(1); else $(PY) -m pip install --quiet $(1); fi
 
 .PHONY: run test lint bench
 
@@ -21,11 +21,11 @@ $(VENV)/bin/python:
 
 $(VENV)/.installed: pyproject.toml $(VENV)/bin/python
 	@[ -x $(UV) ] || $(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" || true
-	$(INSTALL) -e .
+	$(call install,-e .)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(INSTALL) -e ".[dev]"
+	$(call install,-e ".[dev]")
 	@touch $@
 
 # Step 1 of 5 is installing (timed here); `manage.py start` does the rest in one process and skips what has
