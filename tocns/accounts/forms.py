@@ -96,18 +96,22 @@ class NewPasswordForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self):
-        from django.contrib.auth import password_validation
+        return check_new_password(self, super().clean())
 
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("Hai lần nhập mật khẩu không giống nhau."))
-        elif first:
-            try:
-                password_validation.validate_password(first, self.user)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
+
+def check_new_password(form, data: dict) -> dict:
+    """The two new passwords agree and pass the password rules (length, not a common one)."""
+    from django.contrib.auth import password_validation
+
+    first, second = data.get("password1"), data.get("password2")
+    if first and second and first != second:
+        form.add_error("password2", _("Hai lần nhập mật khẩu không giống nhau."))
+    elif first:
+        try:
+            password_validation.validate_password(first, form.user)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+    return data
 
 
 class CodeForm(NewPasswordForm):
@@ -214,7 +218,8 @@ class PasswordForm(forms.Form):
             raise forms.ValidationError(_("Mật khẩu hiện tại không đúng."))
         return self.cleaned_data["old_password"]
 
-    clean = NewPasswordForm.clean
+    def clean(self):
+        return check_new_password(self, super().clean())
 
     def save(self):
         self.user.set_password(self.cleaned_data["password1"])
