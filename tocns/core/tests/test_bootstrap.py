@@ -28,7 +28,8 @@ def assert_production_start(out: str) -> None:
 
 
 def assert_demo(out: str) -> None:
-    assert User.objects.filter(username="demo.admin").exists()
+    demo_users = User.objects.filter(username__startswith="demo.")
+    assert demo_users.count() == 5 and all(user.check_password("tocns-demo") for user in demo_users)
     assert Team.objects.count() > 500
     assert "tocns-demo" in out
     assert "create_admin" not in out
