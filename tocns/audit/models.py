@@ -42,6 +42,7 @@ FIELD_LABELS = {
     "phone": _("số điện thoại"),
     "is_active": _("đang hoạt động"),
     "device": _("thiết bị"),
+    "team": _("tổ"),
     "date": _("ngày"),
     "village": _("thôn"),
     "people_reached": _("số người được hỗ trợ"),

@@ -203,6 +203,14 @@ class Spool:
         return self.rows
 
 
+def _phone_numbers(start: int):
+    """09xxxxxxxx numbers, unique per generated member (from its future id), "" for every tenth."""
+    n = start
+    while True:
+        n += 1
+        yield "" if n % 10 == 0 else f"09{n % 100_000_000:08d}"
+
+
 def _max_id(model) -> int:
     return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
@@ -340,8 +348,13 @@ class Generator:
                 "has_smartphone",
                 "skill_level",
                 "joined_on",
+                "phone",
             ],
         )
+        # Phones as rosters have them: one each, unique across the country, and every tenth member without
+        # one (older members with no phone of their own). From a counter, not the random stream, so every
+        # other generated figure stays what it was.
+        phones = _phone_numbers(_max_id(Member))
         affiliations = list(Affiliation.values)
         joined = [(self.today - datetime.timedelta(days=d)).isoformat() for d in range(30, 901)]
         for team_id, _commune, _path in teams:
@@ -358,6 +371,7 @@ class Generator:
                     int(rng.random() < 0.75),
                     rng.randint(1, 4),
                     rng.choice(joined),
+                    next(phones),
                 )
         before = _max_id(Member)
         self.timed("members", spool.load)

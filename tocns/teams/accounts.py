@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from tocns.accounts import services as account_services
@@ -147,7 +147,7 @@ def create_accounts(*, actor, members) -> BulkPlan:
     pairs = [(m, made[normalize_phone(m.phone)]) for m in result.create] + list(result.link)
     for member, user in pairs:
         member.user = user
-    Member.objects.bulk_update([m for m, _u in pairs], ["user"], batch_size=1000)
+    _link(pairs)
     wanted = {(user.pk, role_for(member), member.team.unit_id): (member, user) for member, user in pairs}
     held = set()
     for chunk in _chunks(list({u.pk for _m, u in pairs})):
@@ -156,44 +156,32 @@ def create_accounts(*, actor, members) -> BulkPlan:
                 "user_id", "role", "unit_id"
             )
         )
-    grants = [
-        RoleAssignment(user=user, role=role, unit=member.team.unit, granted_by=_actor(actor))
+    granted = [
+        (RoleAssignment(user=user, role=role, unit=member.team.unit, granted_by=_actor(actor)), member)
         for (user_pk, role, _unit), (member, user) in wanted.items()
         if (user_pk, role, member.team.unit_id) not in held
     ]
-    RoleAssignment.objects.bulk_create(grants, batch_size=1000)
-    entries = [
-        audit.entry(
-            actor=actor,
-            action="create",
-            obj=user,
-            unit_path=_path_of(result.create, user),
-            after={"username": user.username, "full_name": user.full_name},
-        )
-        for user in made.values()
-    ]
-    entries += [
-        audit.entry(
-            actor=actor,
-            action="grant",
-            obj=grant,
-            unit_path=grant.unit.path,
-            after=audit.snapshot(grant, account_services.ROLE_AUDIT_FIELDS),
-        )
-        for grant in grants
-    ]
-    entries += [
-        audit.entry(
-            actor=actor,
-            action="update",
-            obj=member,
-            unit_path=member.team.unit.path,
-            before={"user": None},
-            after={"user": str(member.user)},
-        )
-        for member, _user in pairs
-    ]
-    audit.record_many(entries)
+    RoleAssignment.objects.bulk_create([grant for grant, _m in granted], batch_size=1000)
+    # One entry a grant, saying whose account it is, on which roster; a new account's entry says so.
+    new = {user.pk for user in made.values()}
+    audit.record_many(
+        [
+            audit.entry(
+                actor=actor,
+                action="create" if grant.user_id in new else "grant",
+                obj=grant.user,
+                unit_path=grant.unit.path,
+                after={
+                    "username": grant.user.username,
+                    "full_name": grant.user.full_name,
+                    "role": grant.get_role_display(),
+                    "unit": grant.unit.name,
+                    "team": member.team.name,
+                },
+            )
+            for grant, member in granted
+        ]
+    )
     for member, user in {u.pk: (m, u) for m, u in result.link}.values():
         if not user.is_active and user.disabled_reason == account_services.NO_ROLE:  # back on a roster
             account_services.enable(actor=actor, user=user, unit_path=member.team.unit.path)
@@ -205,8 +193,16 @@ def _actor(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def _path_of(members: list[Member], user: User) -> str:
-    return next((m.team.unit.path for m in members if normalize_phone(m.phone) == user.phone), "")
+def _link(pairs: list[tuple[Member, User]]) -> None:
+    """member.user = user for each pair. Rosters keep phones as accounts do (normalised), so most pairs are
+    one UPDATE a chunk, the account found by the member's phone; the others (a phone kept otherwise) by id."""
+    by_phone = [m.pk for m, u in pairs if m.phone == u.phone]
+    for chunk in _chunks(by_phone):
+        Member.objects.filter(pk__in=chunk).update(
+            user=Subquery(User.objects.filter(phone=OuterRef("phone")).values("pk")[:1])
+        )
+    others = [m for m, u in pairs if m.phone != u.phone]
+    Member.objects.bulk_update(others, ["user"], batch_size=1000)
 
 
 @transaction.atomic

@@ -50,10 +50,19 @@ def test_bulk_creation_for_a_team_lists_what_it_cannot_do_and_writes_the_rest(tr
     for name in ("Hoàng Văn Núi", "Người Trùng Số"):
         assert Member.objects.get(full_name=name).user is None
     assert Member.objects.get(full_name="Người Trùng Số").user is None
-    assert AuditEntry.objects.filter(
-        action="create", object_type="user", object_id=str(leader.user_id)
-    ).exists()
-    assert AuditEntry.objects.filter(action="grant", unit_path=tree.kim_tan.path).count() == 2
+    entry = AuditEntry.objects.get(action="create", object_type="user", object_id=str(leader.user_id))
+    assert entry.unit_path == tree.kim_tan.path and entry.actor == people.commune_officer
+    assert entry.after == {
+        "username": "0971000001",
+        "full_name": "Vàng A Dế",
+        "role": "Tổ trưởng",
+        "unit": "Tổ dân phố Kim Tân",
+        "team": "Tổ CNS Kim Tân",
+    }
+    assert (
+        AuditEntry.objects.filter(action="create", object_type="user", unit_path=tree.kim_tan.path).count()
+        == 2
+    )
 
     # Pressed again (or by a second officer a moment later): nothing new.
     before = (User.objects.count(), RoleAssignment.objects.count())
