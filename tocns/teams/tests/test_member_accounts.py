@@ -34,7 +34,7 @@ def test_bulk_creation_for_a_team_lists_what_it_cannot_do_and_writes_the_rest(tr
     assert preview.status_code == 200
     text = preview.text
     assert "Tạo 2 tài khoản" in text
-    assert "Hoàng Văn Núi" in text and "chưa có số điện thoại" in text
+    assert "Hoàng Văn Núi" in text and "Chưa có số điện thoại: 1 người" in text
     assert "Người Trùng Số" in text and "đã là tài khoản của người khác" in text
     assert not User.objects.filter(phone="0971000001").exists()  # the preview wrote nothing
 
