@@ -21,7 +21,9 @@ caches as they are (for comparing); the figures then say so.
 
 Run from anywhere inside the repository (standard library only; any Python 3.11+):
 
-    python3 bench/first_start.py [--keep] [--keep-cache] [--timeout 600]
+    python3 bench/first_start.py [--keep] [--keep-cache] [--timeout 600] [--ref COMMIT]
+
+The load average before and after each run is printed: the figures mean little on a busy machine.
 
 Exit status: 0 when both starts served (whether or not they met the goals), 1 when one did not serve within
 the timeout or ``make run`` exited first. The console of each start is saved next to the clone
@@ -76,6 +78,13 @@ def fresh_machine_env(workdir: Path, *, keep_cache: bool) -> dict[str, str]:
         env["UV_CACHE_DIR"] = str(cache)
         env["XDG_CACHE_HOME"] = str(cache)
     return env
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def healthy(port: int) -> bool:
@@ -166,10 +175,11 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the clone and its logs")
     parser.add_argument("--keep-cache", action="store_true", help="use pip's and uv's caches as they are")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for each start")
+    parser.add_argument("--ref", default="HEAD", help="the commit to clone (default HEAD), e.g. to compare")
     args = parser.parse_args()
 
     head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "rev-parse", args.ref], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
@@ -180,10 +190,11 @@ def main() -> int:
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         subprocess.run(["git", "checkout", "--quiet", head], cwd=clone, check=True)
         env = fresh_machine_env(workdir, keep_cache=args.keep_cache)
-        print(f"tocns first start, HEAD {head[:10]} cloned into {clone}")
-        if dirty:
+        print(f"tocns first start, {args.ref} ({head[:10]}) cloned into {clone}")
+        if dirty and args.ref == "HEAD":
             print("  (uncommitted changes in the work tree are not part of the clone)")
         print(f"  {os.cpu_count()} CPUs, {sys.platform}; Python used by make: {shutil.which('python3')}")
+        print(f"  load average before: {load()}")
         if args.keep_cache:
             print(
                 "  download caches: as they are on this machine (--keep-cache): NOT a fresh machine's figure"
@@ -203,6 +214,7 @@ def main() -> int:
         if ok:
             second, second_console = start(clone, env, second_log, args.timeout)
             ok = report("Second start", second, SECOND_GOAL_S, second_console, second_log)
+        print(f"  load average after: {load()}")
         print()
         if first is not None and second is not None:
             print(
