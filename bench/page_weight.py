@@ -761,7 +761,7 @@ def run(database_url: str | None) -> tuple[list[Result], Load, WorkerVisit]:
         env["DATABASE_URL"] = database_url
     try:
         manage(env, "migrate", "--noinput")
-        manage(env, "bootstrap")
+        manage(env, "bootstrap", "--demo")  # it signs in as the demo roles
         manage(env, "collectstatic", "--noinput", "-v0")
         return serve_and_measure(env, var_dir)
     finally:
