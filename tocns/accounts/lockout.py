@@ -12,7 +12,20 @@ from .models import LoginLock
 
 
 def _key(identifier: str) -> str:
-    return fold(identifier)[:150]
+    """One count per account, however it was named ("0912345679", "+84 912 345 679", "0912.345.679", its
+    username): each spelling of the same phone was a fresh five tries. A name that is no account counts by
+    itself (its phone spelling folded), so guessing unknown names locks too and takes as long."""
+    from .phones import normalize_phone
+    from .selectors import find_user
+
+    user = find_user(identifier)
+    if user is not None:
+        return account_key(user)
+    return normalize_phone(identifier) or fold(identifier)[:150]
+
+
+def account_key(user) -> str:
+    return f"account:{user.pk}"
 
 
 def locked_until(identifier: str) -> datetime.datetime | None:

@@ -2,6 +2,8 @@
 roster, one account by hand, and the one-time sign-in codes (a printed sheet per team, a Zalo message per
 person). Officers manage the accounts under their units; a team leader those of their own team."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +22,7 @@ from tocns.accounts import selectors as access
 from tocns.accounts import services as account_services
 from tocns.accounts.forms import AccountForm
 from tocns.accounts.models import LoginLock, Role, RoleAssignment, User
+from tocns.accounts.phones import normalize_phone
 from tocns.accounts.views import mask_phone
 from tocns.core.qr import qr_svg
 from tocns.core.queries import vi_order
@@ -29,6 +32,7 @@ from tocns.units.paths import child_of
 from . import accounts
 from .models import Member, Team
 
+SAFE_BACK = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~/?=&%+]*")
 FILTERS = {
     "chua-dang-nhap": Q(last_login__isnull=True, is_active=True),
     "da-dang-nhap": Q(last_login__isnull=False, is_active=True),
@@ -51,17 +55,21 @@ def _leader_team(request, pk: int) -> Team:
     return team
 
 
-def _rows(users) -> list[dict]:
-    """A page of accounts with what an officer needs to know of each."""
+def _rows(users, actor) -> list[dict]:
+    """A page of accounts with what an officer needs to know of each, and whether the actor may give each
+    a new code."""
     users = list(users)
     ids = [u.pk for u in users]
+    places: dict[int, list] = {}
+    for member in Member.objects.filter(user_id__in=ids).select_related("team__unit"):
+        places.setdefault(member.user_id, []).append(member)
     open_codes = set(codes.open_codes(ids).values_list("user_id", flat=True))
-    keys = {lockout._key(u.username) for u in users} | {lockout._key(u.phone) for u in users if u.phone}
-    locked = {
-        lock.identifier
-        for lock in LoginLock.objects.filter(identifier__in=keys)
-        if lockout.locked_until(lock.identifier)
-    }
+    now = timezone.now()
+    locked = set(
+        LoginLock.objects.filter(
+            identifier__in=[lockout.account_key(u) for u in users], locked_until__gt=now
+        ).values_list("identifier", flat=True)
+    )
     roles: dict[int, list] = {}
     for assignment in RoleAssignment.objects.filter(user_id__in=ids, revoked_at__isnull=True).select_related(
         "unit"
@@ -71,7 +79,7 @@ def _rows(users) -> list[dict]:
     for user in users:
         if not user.is_active:
             state, tag = _("Đã vô hiệu hóa"), "warn"
-        elif lockout._key(user.username) in locked or (user.phone and lockout._key(user.phone) in locked):
+        elif lockout.account_key(user) in locked:
             state, tag = _("Tạm khóa vì nhập sai mật khẩu"), "warn"
         elif not user.has_usable_password():
             state, tag = (
@@ -81,7 +89,9 @@ def _rows(users) -> list[dict]:
             state, tag = _("Chưa đăng nhập"), ""
         else:
             state, tag = "", "ok"
-        rows.append({"user": user, "state": state, "tag": tag, "roles": roles.get(user.pk, [])})
+        held = roles.get(user.pk, [])
+        allowed = user.is_active and may_issue(actor, user, held, places.get(user.pk, []))[1]
+        rows.append({"user": user, "state": state, "tag": tag, "roles": held, "can_issue": allowed})
     return rows
 
 
@@ -92,15 +102,18 @@ def unit_accounts(request, code: str):
     shown = request.GET.get("loc", "")
     if shown in FILTERS:
         people = people.filter(FILTERS[shown])
-    query = (request.GET.get("q") or "").strip()[:100]
+    query = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:100]
     if query:
-        people = people.filter(Q(full_name__icontains=query) | Q(phone__contains=query))
+        phone = normalize_phone(query)  # "0912.345.678", "+84 912 345 678": the phone as accounts keep it
+        people = people.filter(
+            Q(phone=phone) if phone else Q(full_name__icontains=query) | Q(phone__contains=query)
+        )
     page = Paginator(people.order_by(*vi_order("full_name"), "pk"), 50).get_page(request.GET.get("trang"))
     members = accounts.members_in(unit)
     context = {
         "unit": unit,
         "page": page,
-        "rows": _rows(page.object_list),
+        "rows": _rows(page.object_list, request.user),
         "shown": shown,
         "query": query,
         "filters": [("", _("Tất cả")), *((k, _label(k)) for k in FILTERS)],
@@ -145,12 +158,14 @@ def team_accounts(request, pk: int):
     team = _leader_team(request, pk)
     members = list(team.members.current().select_related("user").order_by("role", *vi_order("full_name")))
     users = [m.user for m in members if m.user_id]
-    states = {row["user"].pk: row for row in _rows(users)}
+    states = {row["user"].pk: row for row in _rows(users, request.user)}
     context = {
         "team": team,
         "members": [{"member": m, "row": states.get(m.user_id)} for m in members],
         "adoption": accounts.adoption(accounts.members_in(team=team)),
-        "to_activate": sum(1 for u in users if u.is_active and not u.has_usable_password()),
+        "to_activate": sum(
+            1 for u in users if u.is_active and not u.has_usable_password() and states[u.pk]["can_issue"]
+        ),
     }
     return render(request, "teams/accounts/team.html", context)
 
@@ -284,8 +299,7 @@ def team_sheet(request, pk: int):
         for m in team.members.current().select_related("user").order_by("role", *vi_order("full_name"))
         if m.user_id and m.user.is_active and (everyone or not m.user.has_usable_password())
     ]
-    if request.user in users:
-        users.remove(request.user)  # one's own password is changed on one's own page
+    users = [user for user in users if can_issue(request.user, user)[1]]  # never a code for a peer or above
     if not users:
         messages.error(
             request, _("Không có ai cần mã kích hoạt. Hãy tạo tài khoản cho các thành viên trước.")
@@ -295,34 +309,46 @@ def team_sheet(request, pk: int):
     return _code_page(request, issued, back=reverse("teams:team_accounts", args=[team.pk]), team=team)
 
 
+# Who stands above whom, for issuing sign-in codes: a code sets the account's password, so nobody issues one
+# for a peer or anyone above (a commune officer's code comes from the province, a province officer's from
+# the system administrator).
+RANK = {
+    Role.ADMIN: 5,
+    Role.PROVINCE_OFFICER: 4,
+    Role.COMMUNE_OFFICER: 3,
+    Role.EDITOR: 3,
+    Role.TEAM_LEADER: 2,
+    Role.TEAM_MEMBER: 1,
+}
+
+
 def can_issue(actor, target: User) -> tuple[bool, bool]:
-    """(visible, allowed): may the actor see this account, and give it a new code? Officers issue for
-    accounts whose every role is under their units and one they may grant; a team leader for the members of
-    the team they lead."""
+    """(visible, allowed): may the actor see this account, and give it a new code?"""
+    roles = list(RoleAssignment.objects.filter(user=target, revoked_at__isnull=True).select_related("unit"))
+    places = list(Member.objects.filter(user=target).select_related("team__unit"))
+    return may_issue(actor, target, roles, places)
+
+
+def may_issue(actor, target: User, roles: list, places: list) -> tuple[bool, bool]:
+    """can_issue() from the target's current roles and roster places, read by the caller. Officers issue for
+    accounts whose every role is under their units and below their own rank; a team leader for accounts that
+    are only team members, on a team they lead."""
     if target.pk == actor.pk:
-        return True, False
+        return True, False  # one's own password is changed on one's own page
     if access.is_admin(actor):
         return True, True
-    roles = list(RoleAssignment.objects.filter(user=target, revoked_at__isnull=True).select_related("unit"))
-    places = [m.team.unit.path for m in Member.objects.filter(user=target).select_related("team__unit")]
-    paths = [r.unit.path for r in roles if r.unit_id] + places
+    paths = [r.unit.path for r in roles if r.unit_id] + [m.team.unit.path for m in places]
     visible = any(access.covers(actor, path) for path in paths)
-    if not visible or any(r.role == Role.ADMIN for r in roles):
+    if not visible or not roles:
         return visible, False
-    grantable = set(account_services.grantable_roles(actor))
-    if roles and all(
-        r.role in grantable and access.covers(actor, r.unit.path, officer_only=True) for r in roles
+    rank = RANK.get(access.main_role(actor), 0)
+    if all(
+        RANK.get(r.role, 5) < rank and r.unit_id and access.covers(actor, r.unit.path, officer_only=True)
+        for r in roles
     ):
         return True, True
-    led = access._leads
-    on_my_team = Member.objects.current().filter(user=target).select_related("team__unit")
-    if (
-        roles
-        and all(r.role == Role.TEAM_MEMBER for r in roles)
-        and any(led(actor, m.team.unit.path) for m in on_my_team)
-    ):
-        return True, True
-    return True, False
+    leads = any(access._leads(actor, m.team.unit.path) for m in places if m.left_on is None)
+    return True, leads and all(r.role == Role.TEAM_MEMBER for r in roles)
 
 
 @login_required
@@ -336,8 +362,8 @@ def issue_code(request, user_pk: int):
         raise Http404
     if not allowed:
         raise PermissionDenied
-    back = request.POST.get("ve") or reverse("core:home")
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("ve", "")
+    if not SAFE_BACK.fullmatch(back):  # only a path of this site: no //host, /\\host, tabs or newlines
         back = reverse("core:home")
     if not target.is_active:
         messages.error(

@@ -56,7 +56,7 @@ def test_lock_expires_and_success_clears_failures(people, settings):
     assert sign_in(client, "canbo.xa").status_code == 302
     # The account's count is cleared; the address's is not (one good password must not wipe the count of
     # someone trying other accounts from the same address).
-    assert not LoginLock.objects.filter(identifier="canbo.xa").exists()
+    assert not LoginLock.objects.filter(identifier=f"account:{people.commune_officer.pk}").exists()
 
 
 def test_remember_me_keeps_a_phone_signed_in_otherwise_browser_session(people, settings):

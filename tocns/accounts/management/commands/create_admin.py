@@ -29,8 +29,10 @@ class Command(BaseCommand):
         if not normalized:
             raise CommandError("Số điện thoại không hợp lệ (cần 10 chữ số, bắt đầu bằng 0).")
         name = " ".join(name.split())
-        if not name:
-            raise CommandError("Cần họ và tên.")
+        if not name or not name.isprintable():
+            raise CommandError("Cần họ và tên (chữ in được, không có ký tự điều khiển).")
+        if len(name) > User._meta.get_field("full_name").max_length:
+            raise CommandError("Họ và tên quá dài (tối đa 150 ký tự).")
         user = (
             User.objects.filter(phone=normalized).first() or User.objects.filter(username=normalized).first()
         )
