@@ -37,10 +37,9 @@ class LoginForm(forms.Form):
         return data
 
 
-class GrantRoleForm(forms.Form):
-    user_login = forms.CharField(
-        label=_("Số điện thoại hoặc tên đăng nhập của người được phân quyền"), max_length=150
-    )
+class RoleOnUnitForm(forms.Form):
+    """A role on a unit in the officer's scope, of a kind that role fits (a commune officer on a commune)."""
+
     role = forms.ChoiceField(label=_("Vai trò"))
     unit_code = forms.CharField(
         label=_("Mã đơn vị"),
@@ -52,12 +51,6 @@ class GrantRoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [(r.value, r.label) for r in roles if r != Role.ADMIN]
         self.units_qs = units_qs
-
-    def clean_user_login(self):
-        user = find_user(self.cleaned_data["user_login"])
-        if user is None:
-            raise forms.ValidationError(_("Không tìm thấy tài khoản này."))
-        return user
 
     def clean_unit_code(self):
         code = self.cleaned_data["unit_code"].strip()
@@ -73,6 +66,19 @@ class GrantRoleForm(forms.Form):
         if unit and role and not role_fits(role, unit):
             raise forms.ValidationError(_("Vai trò này không gán được cho đơn vị cấp này."))
         return data
+
+
+class GrantRoleForm(RoleOnUnitForm):
+    user_login = forms.CharField(
+        label=_("Số điện thoại hoặc tên đăng nhập của người được phân quyền"), max_length=150
+    )
+    field_order = ["user_login", "role", "unit_code"]
+
+    def clean_user_login(self):
+        user = find_user(self.cleaned_data["user_login"])
+        if user is None:
+            raise forms.ValidationError(_("Không tìm thấy tài khoản này."))
+        return user
 
 
 class NewPasswordForm(forms.Form):
@@ -130,7 +136,7 @@ class CodeForm(NewPasswordForm):
     field_order = ["phone", "code", "password1", "password2", "remember"]
 
 
-class AccountForm(forms.Form):
+class AccountForm(RoleOnUnitForm):
     """One account made by an officer: the person's name, phone (their sign-in name), role and unit."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
@@ -139,17 +145,7 @@ class AccountForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    role = forms.ChoiceField(label=_("Vai trò"))
-    unit_code = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=20,
-        help_text=_("Mã ghi ở đầu trang của mỗi đơn vị, ví dụ 02647 hoặc 02647-001."),
-    )
-
-    def __init__(self, *args, roles, units_qs, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(r.value, r.label) for r in roles if r != Role.ADMIN]
-        self.units_qs = units_qs
+    field_order = ["full_name", "phone", "role", "unit_code"]
 
     def clean_phone(self):
         from .models import User
@@ -165,19 +161,6 @@ class AccountForm(forms.Form):
                 % {"name": owner}
             )
         return phone
-
-    def clean_unit_code(self):
-        code = self.cleaned_data["unit_code"].strip()
-        unit = self.units_qs.filter(code=code).first()
-        if unit is None:
-            raise forms.ValidationError(_("Không có đơn vị mang mã này trong phạm vi của bạn."))
-        return unit
-
-    def clean(self):
-        data = super().clean()
-        if data.get("unit_code") and data.get("role") and not role_fits(data["role"], data["unit_code"]):
-            raise forms.ValidationError(_("Vai trò này không gán được cho đơn vị cấp này."))
-        return data
 
 
 def phone_q(phone: str):
