@@ -135,6 +135,11 @@ def run(args) -> int:
     page_s, response = timed(lambda: client.get(f"/don-vi/{province.code}/tai-khoan/"), args.runs)
     assert response.status_code == 200, response.status_code
     print(f"the province's accounts page:                      {page_s * 1000:,.0f} ms (median)")
+    if args.profile:
+        with CaptureQueriesContext(connection) as page_queries:
+            client.get(f"/don-vi/{province.code}/tai-khoan/")
+        for query in sorted(page_queries.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+            print(f"  {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
 
     def cold_dashboard():
         KEPT.clear()

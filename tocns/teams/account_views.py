@@ -117,10 +117,9 @@ def unit_accounts(request, code: str):
         "shown": shown,
         "query": query,
         "filters": [("", _("Tất cả")), *((k, _label(k)) for k in FILTERS)],
-        "adoption": accounts.adoption(members),
         "without_account": members.filter(user__isnull=True).count(),
-        "breakdown": _breakdown(unit, members),
     }
+    context["adoption"], context["breakdown"] = _breakdown(unit, members)
     return render(request, "teams/accounts/unit.html", context)
 
 
@@ -132,25 +131,31 @@ def _label(key: str) -> str:
     }[key]
 
 
-def _breakdown(unit: Unit, members) -> list[dict]:
-    """Adoption per team (a commune or a village) or per child unit (a province): where to go next."""
+def _breakdown(unit: Unit, members) -> tuple[accounts.Adoption, list[dict]]:
+    """Adoption in all, and per team (a commune or a village) or per child unit (a province): where to go
+    next. One grouped query."""
+    total = accounts.Adoption()
     if unit.kind in (UnitKind.COMMUNE, UnitKind.VILLAGE):
-        by_team = {
-            pk: accounts.Adoption(n, a, s) for pk, n, a, s in accounts.adoption_rows(members, by="team_id")
-        }
+        by_team = {}
+        for pk, n, a, s in accounts.adoption_rows(members, by="team_id"):
+            by_team[pk] = accounts.Adoption(n, a, s)
+            total.add(n, a, s)
         teams = (
             Team.objects.filter(pk__in=list(by_team))
             .select_related("unit")
             .order_by("unit__path", *vi_order("name"))
         )
-        return [{"team": t, "label": t.name, "sub": t.unit.name, "adoption": by_team[t.pk]} for t in teams]
+        return total, [
+            {"team": t, "label": t.name, "sub": t.unit.name, "adoption": by_team[t.pk]} for t in teams
+        ]
     children = {c.path: c for c in Unit.objects.filter(parent=unit).current().order_by(*vi_order("name"))}
     sums = {path: accounts.Adoption() for path in children}
     for path, n, a, s in accounts.adoption_rows(members):
+        total.add(n, a, s)
         child = child_of(path, unit.path)
         if child in sums:
             sums[child].add(n, a, s)
-    return [{"unit": c, "label": c.name, "adoption": sums[p]} for p, c in children.items()]
+    return total, [{"unit": c, "label": c.name, "adoption": sums[p]} for p, c in children.items()]
 
 
 @login_required

@@ -252,6 +252,14 @@ def test_the_accounts_page_says_who_never_signed_in_and_who_is_disabled(tree, pe
     assert "Vàng A Dế" in text and "Chưa cấp mã" in text
     assert people.team_member.full_name in text and "Đã vô hiệu hóa" in text
     assert "canbo.dongvan" not in text and "Sùng Mí Páo" not in text  # another province
+    # Cốc Lếu: its leader (an account); Kim Tân: four members, two with accounts. Lò Thị Mai has left.
+    adoption = page.context["adoption"]
+    assert (adoption.members, adoption.with_account) == (5, 3)
+    by_team = {
+        row["label"]: (row["adoption"].members, row["adoption"].with_account)
+        for row in page.context["breakdown"]
+    }
+    assert by_team == {"Tổ CNS Cốc Lếu": (1, 1), "Tổ CNS Kim Tân": (4, 2)}
     disabled_only = client_for("commune_officer").get(
         f"/don-vi/{tree.phuong_lao_cai.code}/tai-khoan/?loc=vo-hieu"
     )
