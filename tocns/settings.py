@@ -153,6 +153,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock-out: this many failed sign-ins for one account within the window locks it for the window.
 LOGIN_MAX_FAILURES = env_int("TOCNS_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_MINUTES = env_int("TOCNS_LOGIN_LOCK_MINUTES", 15)
+# Years the audit log keeps personal values (names, phones…) unless a province sets its own (audit.Retention).
+AUDIT_RETENTION_YEARS = env_int("TOCNS_AUDIT_RETENTION_YEARS", 5)
 # Wrong passwords and sign-in codes from one network address (any account) before it waits, and how long.
 ADDRESS_MAX_FAILURES = env_int("TOCNS_ADDRESS_MAX_FAILURES", 20)
 ADDRESS_LOCK_MINUTES = env_int("TOCNS_ADDRESS_LOCK_MINUTES", 15)

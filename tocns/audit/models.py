@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,7 @@ FIELD_LABELS = {
     "is_active": _("đang hoạt động"),
     "device": _("thiết bị"),
     "team": _("tổ"),
+    "audit_retention_years": _("số năm giữ thông tin cá nhân trong nhật ký"),
     "date": _("ngày"),
     "village": _("thôn"),
     "people_reached": _("số người được hỗ trợ"),
@@ -79,6 +81,8 @@ class AuditEntry(models.Model):
     unit_path = PathField(max_length=255, db_index=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    # Past its province's retention the entry keeps what was done and when, not to whom (audit.retention).
+    scrubbed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -104,3 +108,21 @@ class AuditEntry(models.Model):
             for k in keys
             if before.get(k) != after.get(k)
         ]
+
+
+class Retention(models.Model):
+    """How long a province keeps personal values (names, phones, birth years…) in its audit log; entries
+    older than that keep only what was done, when and on what kind of object. Without a row: the default
+    (settings.AUDIT_RETENTION_YEARS)."""
+
+    unit = models.OneToOneField("units.Unit", on_delete=models.CASCADE, related_name="audit_retention")
+    years = models.PositiveSmallIntegerField(
+        _("số năm giữ thông tin cá nhân trong nhật ký"),
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+
+    class Meta:
+        verbose_name = _("thời hạn lưu nhật ký")
+
+    def __str__(self):
+        return f"{self.unit}: {self.years}"

@@ -127,8 +127,17 @@ def session(request, pk: int):
             count = services.mark_attendance(actor=request.user, session=session, present_ids=present)
             messages.success(request, _("Đã điểm danh: %(n)s người có mặt.") % {"n": count})
         return redirect("training:session", pk=pk)
-    enrolments = list(session.enrolments.select_related("member", "member__team"))
-    context = {"session": session, "can_run": can_run, "enrolments": enrolments}
+    enrolments = list(session.enrolments.select_related("member", "member__team__unit"))
+    # A class run for a province enrols people of many communes: each viewer sees by name only the people
+    # their own scope covers (their team, their commune), the others as a count.
+    shown = [e for e in enrolments if can_run or access.covers(request.user, e.member.team.unit.path)]
+    context = {
+        "session": session,
+        "can_run": can_run,
+        "enrolled": len(enrolments),
+        "enrolments": shown,
+        "others": len(enrolments) - len(shown),
+    }
     if can_run:
         context["teams"] = (
             access.teams_for(request.user)

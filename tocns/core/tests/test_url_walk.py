@@ -134,6 +134,7 @@ WALK = [
         ),
     ),
     ("audit:log", lambda t: "/nhat-ky/", expect(302, **OFFICERS, **READ_ONLY)),
+    ("audit:retention", lambda t: "/nhat-ky/thoi-han/", expect(302, **POST_ONLY)),
     ("teams:list", lambda t: "/to/", expect(302, **ALL_SIGNED_IN_200)),
     ("teams:import", lambda t: "/to/nhap/", expect(302, **OFFICERS, **READ_ONLY)),
     ("teams:import_confirm", lambda t: "/to/nhap/xac-nhan/", expect(302, **POST_ONLY)),
@@ -441,3 +442,51 @@ def test_every_url_as_every_user(user_name, tree, people, rosters, client_for):
         if status != expected[user_name]:
             failures.append(f"{url_name} {url}: got {status}, expected {expected[user_name]}")
     assert not failures, "\n".join(failures)
+
+
+# People whose details must not reach a page: a member of the other province (name, phone, birth year), and,
+# for a plain member, their own leader's phone and birth year (shown only to officers and the team's leader).
+OUT_OF_SCOPE_MARKERS = ["Sùng Mí Páo", "0977000999", "1931"]
+LEADER_MARKERS = ["0912345678", "sinh 1975"]
+SEES_THE_OTHER_PROVINCE = {"admin", "outsider"}
+
+
+@pytest.mark.parametrize("user_name", ["anonymous", *ROLE_NAMES])
+def test_no_personal_data_outside_scope(user_name, tree, people, rosters, client_for):
+    from tocns.teams.models import Member
+
+    Member.objects.filter(full_name="Sùng Mí Páo").update(phone="0977000999", birth_year=1931)
+    client = client_for(user_name)
+    places = Places(tree, rosters, people)
+    markers = [] if user_name in SEES_THE_OTHER_PROVINCE else list(OUT_OF_SCOPE_MARKERS)
+    if user_name in ("team_member", "no_role", "anonymous"):
+        markers += LEADER_MARKERS
+    leaks = []
+    for url_name, build, _expected in WALK:
+        url = build(places)
+        body = _text(client.get(url))
+        leaks += [f"{url_name} {url}: {marker}" for marker in markers if marker in body]
+    assert not leaks, "\n".join(leaks)
+
+
+def _text(response) -> str:
+    """What a person could read in a response: a page's text, or every cell of a workbook, every paragraph
+    and table cell of a Word file (their bytes are compressed)."""
+    import io
+
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row if value
+        )
+    if "wordprocessingml" in kind:
+        from docx import Document
+
+        document = Document(io.BytesIO(raw))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    return raw.decode(errors="replace")
