@@ -91,3 +91,24 @@ def test_sign_out(people, client_for):
     client = client_for("team_member")
     assert client.post("/dang-xuat/").status_code == 302
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "spelling", ["+84 912 345 679", "0912.345.679", "0912-345-679", "84912345679", "thanhvien", "THANHVIEN"]
+)
+def test_the_lock_holds_for_every_spelling_of_the_same_account(people, settings, spelling):
+    client = Client()
+    for _ in range(settings.LOGIN_MAX_FAILURES):
+        sign_in(client, "0912345679", "sai")
+    refused = sign_in(Client(REMOTE_ADDR="10.1.1.1"), spelling)  # the right password, from elsewhere
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in refused.client.session
+
+
+def test_many_wrong_passwords_from_one_address_make_it_wait_whatever_the_accounts(people, settings):
+    settings.ADDRESS_MAX_FAILURES = 4
+    client = Client(REMOTE_ADDR="10.2.2.2")
+    for name in ["canbo.xa", "totruong", "thanhvien", "ai-do"]:  # one try each: no account is locked
+        assert sign_in(client, name, "sai").status_code in (200, 429)
+    assert sign_in(client, "canbo.tinh").status_code == 429  # even the right password waits
+    assert sign_in(Client(REMOTE_ADDR="10.3.3.3"), "canbo.tinh").status_code == 302
