@@ -1,8 +1,10 @@
 """The JSON API at /api/v1/: one NinjaAPI, with a router per app. The OpenAPI schema is generated
 from the same schemas that validate requests, so the docs cannot drift from the code."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -35,7 +37,8 @@ api = NinjaAPI(
 _PYDANTIC_MESSAGES = {
     "missing": "Thiếu trường bắt buộc.",
     "greater_than_equal": "Số lượng không được âm.",
-    "less_than_equal": "Giá trị quá lớn.",
+    "less_than_equal": "Giá trị quá lớn: tối đa %(le)s.",
+    "too_long": "Danh sách dài quá mức cho phép.",
     "int_parsing": "Phải là số nguyên.",
     "int_from_float": "Phải là số nguyên.",
     "int_type": "Phải là số nguyên.",
@@ -68,12 +71,41 @@ def error_body(field: str, message: str, **extra) -> dict:
     return {"error": {"field": field, "message": message, **extra}}
 
 
+class ErrorDetail(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API: which field to fix (or "auth", "request", "id") and why, in Vietnamese;
+    a validation error also lists every field in `errors`."""
+
+    error: ErrorDetail
+    errors: list[ErrorDetail] = []
+
+
+# The answers every endpoint may give besides its own: the schema documents each status the API returns.
+SIGNED_IN_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+PUBLIC_ERRORS = {422: ErrorOut}
+
+
+def _number(value) -> str:
+    return f"{value:,}".replace(",", ".") if isinstance(value, int) else str(value)
+
+
+def _message(error: dict) -> str:
+    message = _(_PYDANTIC_MESSAGES.get(error.get("type"), "Giá trị không hợp lệ."))
+    if "%(" in message:
+        message %= {k: _number(v) for k, v in (error.get("ctx") or {}).items()}
+    return message
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request, exc):
     errors = [
         {
             "field": _field_name(e.get("loc", ())),
-            "message": _(_PYDANTIC_MESSAGES.get(e.get("type"), "Giá trị không hợp lệ.")),
+            "message": _message(e),
             "detail": e.get("msg", ""),
         }
         for e in exc.errors
@@ -92,6 +124,17 @@ def _unauthenticated(request, exc):
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
     return api.create_response(request, error_body("request", str(exc.message)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    # An access helper's 404 (a unit outside the caller's scope, or none) in the API's own shape.
+    return api.create_response(request, error_body("request", _("Không tìm thấy.")), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, error_body("request", _("Không có quyền.")), status=403)
 
 
 @api.get("/ping", auth=None, tags=["hệ thống"], summary="Kiểm tra máy chủ (không cần đăng nhập)")

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.urls import reverse
@@ -11,33 +12,44 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tocns.accounts import selectors as access
-from tocns.api import error_body
+from tocns.api import SIGNED_IN_ERRORS, ErrorOut, error_body
 
 from . import photos, selectors, services
 from .models import Activity, ActivityKind, DigitalService
 
 router = Router(tags=["hoạt động"])
 
+# Counts are checked by services.file_report as well (the report form goes there too); stated here so the
+# schema says what is accepted and a larger number is refused before anything else is read.
+COUNT = {"ge": 0, "le": services.MAX_COUNT}
+ID = {"ge": 1, "le": services.MAX_ID}
+# A page further than this is refused (422): the database cannot skip 10^30 rows, and no list is that long.
+MAX_OFFSET = 1_000_000
+
 
 class OutcomeIn(Schema):
-    service: str = Field(..., description="Mã dịch vụ số, ví dụ `vneid`", examples=["vneid"])
-    guided: int = Field(0, ge=0, description="Số người được hướng dẫn")
-    completed: int = Field(0, ge=0, description="Số người hoàn thành (không quá số được hướng dẫn)")
+    service: str = Field(..., max_length=30, description="Mã dịch vụ số, ví dụ `vneid`", examples=["vneid"])
+    guided: int = Field(0, **COUNT, description="Số người được hướng dẫn (tối đa 10.000)")
+    completed: int = Field(
+        0, **COUNT, description="Số người hoàn thành (không quá số được hướng dẫn; tối đa 10.000)"
+    )
 
 
 class ActivityEdit(Schema):
-    team: int = Field(..., description="Mã số tổ")
+    team: int = Field(..., **ID, description="Mã số tổ")
     date: datetime.date = Field(..., description="Ngày hoạt động, không sau hôm nay")
     kind: ActivityKind = ActivityKind.HOME_VISIT
-    village: str | None = Field(None, description="Mã thôn; bỏ trống thì lấy thôn của tổ")
-    participants: list[int] = Field(default_factory=list, description="Mã số thành viên tham gia")
-    people_reached: int = Field(
-        0, ge=0, description="Số người được hỗ trợ; 0 thì lấy số lớn nhất ở các dịch vụ"
+    village: str | None = Field(None, max_length=50, description="Mã thôn; bỏ trống thì lấy thôn của tổ")
+    participants: list[Annotated[int, Field(**ID)]] = Field(
+        default_factory=list, max_length=services.MAX_PARTICIPANTS, description="Mã số thành viên tham gia"
     )
-    households_reached: int = Field(0, ge=0)
+    people_reached: int = Field(
+        0, **COUNT, description="Số người được hỗ trợ (tối đa 10.000); 0 thì lấy số lớn nhất ở các dịch vụ"
+    )
+    households_reached: int = Field(0, **COUNT, description="Số hộ (tối đa 10.000)")
     hours: Decimal = Field(Decimal(0), ge=0, le=24, decimal_places=1)
-    note: str = Field("", max_length=500)
-    outcomes: list[OutcomeIn] = Field(default_factory=list)
+    note: str = Field("", max_length=500, description="Không có ký tự điều khiển (NUL…)")
+    outcomes: list[OutcomeIn] = Field(default_factory=list, max_length=100)
 
 
 class ActivityIn(ActivityEdit):
@@ -77,15 +89,6 @@ class ActivityOut(Schema):
 class ActivityPage(Schema):
     count: int
     items: list[ActivityOut]
-
-
-class ErrorDetail(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 class ServiceOut(Schema):
@@ -152,7 +155,7 @@ def _one(request, pk):
 
 @router.post(
     "/activities",
-    response={200: ActivityOut, 201: ActivityOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: ActivityOut, 201: ActivityOut, 409: ErrorOut, **SIGNED_IN_ERRORS},
     summary="Gửi một báo cáo hoạt động (gửi lại cùng id trả về 200 và bản đã lưu)",
 )
 def create_activity(request, payload: ActivityIn):
@@ -167,15 +170,19 @@ def create_activity(request, payload: ActivityIn):
     return Status(201 if created else 200, activity_json(activity))
 
 
-@router.get("/activities", response=ActivityPage, summary="Các báo cáo trong phạm vi của người gọi")
+@router.get(
+    "/activities",
+    response={200: ActivityPage, **SIGNED_IN_ERRORS},
+    summary="Các báo cáo trong phạm vi của người gọi",
+)
 def list_activities(
     request,
-    team: int | None = None,
-    unit: str | None = None,
+    team: int | None = Query(None, **ID),
+    unit: str | None = Query(None, max_length=50, description="mã đơn vị; ngoài phạm vi thì 404"),
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     activities = access.activities_for(request.user)
     if unit:
@@ -192,7 +199,9 @@ def list_activities(
     return {"count": count, "items": [activity_json(a) for a in page]}
 
 
-@router.get("/activities/{activity_id}", response={200: ActivityOut, 404: ErrorOut}, summary="Một báo cáo")
+@router.get(
+    "/activities/{activity_id}", response={200: ActivityOut, **SIGNED_IN_ERRORS}, summary="Một báo cáo"
+)
 def get_activity(request, activity_id: uuid.UUID):
     try:
         activity, _can_edit = _one(request, activity_id)
@@ -203,7 +212,7 @@ def get_activity(request, activity_id: uuid.UUID):
 
 @router.put(
     "/activities/{activity_id}",
-    response={200: ActivityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ActivityOut, 403: ErrorOut, **SIGNED_IN_ERRORS},
     summary="Người gửi sửa báo cáo trong vòng 7 ngày (có ghi nhật ký)",
 )
 def edit_activity(request, activity_id: uuid.UUID, payload: ActivityEdit):
@@ -223,7 +232,7 @@ def edit_activity(request, activity_id: uuid.UUID, payload: ActivityEdit):
 
 @router.post(
     "/activities/{activity_id}/photos",
-    response={201: ActivityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ActivityOut, 403: ErrorOut, **SIGNED_IN_ERRORS},
     summary="Thêm ảnh (JPEG/PNG/WebP; ảnh được nén lại và xóa thông tin vị trí)",
 )
 def add_photo(request, activity_id: uuid.UUID, image: File[UploadedFile]):
@@ -241,7 +250,12 @@ def add_photo(request, activity_id: uuid.UUID, image: File[UploadedFile]):
     return Status(201, activity_json(activity))
 
 
-@router.get("/services", response=list[ServiceOut], tags=["danh mục"], summary="Danh mục dịch vụ số")
+@router.get(
+    "/services",
+    response={200: list[ServiceOut], **SIGNED_IN_ERRORS},
+    tags=["danh mục"],
+    summary="Danh mục dịch vụ số",
+)
 def list_services(request, include_retired: bool = False):
     services_ = DigitalService.objects.all()
     if not include_retired:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 from tocns.audit import services as audit
+from tocns.core.middleware import CONTROL_CHARACTERS
 from tocns.reports import totals
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
@@ -20,6 +21,15 @@ from .models import Activity, ActivityKind, DigitalService, Outcome
 
 EDIT_WINDOW = datetime.timedelta(days=7)
 OLDEST_REPORT = datetime.timedelta(days=366)
+# The most a single report may count of people, households, or people guided or completed for a service.
+# Far above any day's work of a team (a commune's whole population is a few thousand); a typing slip or a
+# script's garbage beyond it would otherwise flow into the commune's running totals (a report of
+# 2,147,483,600 people filled a 32-bit total and every later report of that commune-month answered 500).
+# The report form's inputs carry the same cap (max="10000"), see report.html and edit.html.
+MAX_COUNT = 10_000
+# Ids are 64-bit: a larger number cannot name a team or a member, and the database refuses to compare it.
+MAX_ID = 2**63 - 1
+MAX_PARTICIPANTS = 200
 AUDIT_FIELDS = ["date", "kind", "village", "people_reached", "households_reached", "hours", "note"]
 
 
@@ -64,7 +74,44 @@ class CheckedReport:
     values: dict
 
 
+def _too_many(what: str) -> str:
+    return _("%(what)s không được quá %(max)s trong một báo cáo.") % {"what": what, "max": "10.000"}
+
+
+def _check_counts(data: ReportInput) -> None:
+    """Counts, hours and the sizes of lists, before anything is read from the database."""
+    labels = {"people_reached": _("Số người được hỗ trợ"), "households_reached": _("Số hộ")}
+    for name, label in labels.items():
+        value = getattr(data, name)
+        if value < 0:
+            raise ReportError(name, _("Số lượng không được âm."))
+        if value > MAX_COUNT:
+            raise ReportError(name, _too_many(label))
+    hours = data.hours if isinstance(data.hours, Decimal) else Decimal(str(data.hours))
+    if not hours.is_finite() or hours < 0 or hours > 24:
+        raise ReportError("hours", _("Số giờ phải từ 0 đến 24."))
+    if len(data.note) > 500:
+        raise ReportError("note", _("Ghi chú dài quá 500 ký tự."))
+    for name in ("note", "village"):
+        if CONTROL_CHARACTERS.search(getattr(data, name) or ""):
+            raise ReportError(name, _("Có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL)."))
+    if len(data.participants) > MAX_PARTICIPANTS or any(not 0 < pk <= MAX_ID for pk in data.participants):
+        raise ReportError("participants", _("Người tham gia không phải thành viên của tổ."))
+    if len(data.outcomes) > 100:
+        raise ReportError("outcomes", _("Báo cáo có quá nhiều dịch vụ."))
+    for index, item in enumerate(data.outcomes):
+        where = f"outcomes[{index}]"
+        if CONTROL_CHARACTERS.search(item.service):
+            raise ReportError(f"{where}.service", _("Có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL)."))
+        for name in ("guided", "completed"):
+            if getattr(item, name) < 0:
+                raise ReportError(f"{where}.{name}", _("Số lượng không được âm."))
+
+
 def _check(actor, data: ReportInput, *, existing: Activity | None = None) -> CheckedReport:
+    if not 0 < data.team <= MAX_ID:
+        raise ReportError("team", _("Không có tổ này trong phạm vi của bạn."))
+    _check_counts(data)
     team = access.teams_for(actor).select_related("unit").filter(pk=data.team).first()
     if team is None:
         raise ReportError("team", _("Không có tổ này trong phạm vi của bạn."))
@@ -79,13 +126,6 @@ def _check(actor, data: ReportInput, *, existing: Activity | None = None) -> Che
         )
     if data.kind not in ActivityKind.values:
         raise ReportError("kind", _("Hình thức hoạt động không hợp lệ."))
-    for name in ("people_reached", "households_reached"):
-        if getattr(data, name) < 0:
-            raise ReportError(name, _("Số lượng không được âm."))
-    if data.hours < 0 or data.hours > 24:
-        raise ReportError("hours", _("Số giờ phải từ 0 đến 24."))
-    if len(data.note) > 500:
-        raise ReportError("note", _("Ghi chú dài quá 500 ký tự."))
 
     village = None
     if data.village:
@@ -124,10 +164,12 @@ def _check(actor, data: ReportInput, *, existing: Activity | None = None) -> Che
         if item.service in seen:
             raise ReportError(f"{where}.service", _("Dịch vụ này đã có trong báo cáo."))
         seen.add(item.service)
-        if item.guided < 0:
-            raise ReportError(f"{where}.guided", _("Số lượng không được âm."))
-        if item.completed < 0:
-            raise ReportError(f"{where}.completed", _("Số lượng không được âm."))
+        for name, label in (
+            ("guided", _("số người được hướng dẫn")),
+            ("completed", _("số người hoàn thành")),
+        ):
+            if getattr(item, name) > MAX_COUNT:
+                raise ReportError(f"{where}.{name}", f"{service}: " + _too_many(label))
         if item.completed > item.guided:
             raise ReportError(
                 f"{where}.completed", _("Số người hoàn thành không được nhiều hơn số người được hướng dẫn.")
@@ -256,3 +298,52 @@ def save_service(*, actor, form) -> DigitalService:
         after=audit.snapshot(service, fields),
     )
     return service
+
+
+def over_limit():
+    """Reports stored before the counts had a limit with a count above it (people, households, or a
+    service's guided or completed), oldest first: what `rebuild_totals --over-limit` lists."""
+    from django.db.models import Q
+
+    return (
+        Activity.objects.filter(
+            Q(people_reached__gt=MAX_COUNT)
+            | Q(households_reached__gt=MAX_COUNT)
+            | Q(outcomes__guided__gt=MAX_COUNT)
+            | Q(outcomes__completed__gt=MAX_COUNT)
+        )
+        .distinct()
+        .select_related("team", "created_by")
+        .prefetch_related("outcomes__service")
+        .order_by("date", "created_at")
+    )
+
+
+@transaction.atomic
+def reset_over_limit() -> int:
+    """Counts above the limit set to 0 (people: the largest service count that is left), each change in the
+    audit log with the value before, so the team can be asked and the report corrected. The running totals
+    are not touched here: `rebuild_totals` recomputes them afterwards. How many reports were changed."""
+    changed = 0
+    for activity in over_limit():
+        before = _snapshot(activity)
+        for outcome in activity.outcomes.all():
+            if outcome.guided > MAX_COUNT:  # completed ≤ guided: one over the limit means guided is too
+                outcome.guided = outcome.completed = 0
+                outcome.save(update_fields=["guided", "completed"])
+        activity.outcomes.filter(guided=0, completed=0).delete()
+        if activity.households_reached > MAX_COUNT:
+            activity.households_reached = 0
+        if activity.people_reached > MAX_COUNT:
+            activity.people_reached = max((o.guided for o in activity.outcomes.all()), default=0)
+        activity.save(update_fields=["people_reached", "households_reached"])
+        audit.record(
+            actor=None,
+            action="update",
+            obj=activity,
+            unit_path=activity.unit_path,
+            before=before,
+            after=_snapshot(activity),
+        )
+        changed += 1
+    return changed

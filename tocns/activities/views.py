@@ -115,7 +115,8 @@ def report(request):
         "error": error,
         "text": _report_text(),
     }
-    return render(request, "activities/report.html", context)
+    # A refused report answers 422, as the API does: the page shows the message and keeps what was typed.
+    return render(request, "activities/report.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -234,7 +235,7 @@ def edit(request, pk: uuid.UUID):
         "chosen": {m.pk for m in activity.participants.all()},
         "error": error,
     }
-    return render(request, "activities/edit.html", context)
+    return render(request, "activities/edit.html", context, status=422 if error else 200)
 
 
 @login_required

@@ -5,7 +5,10 @@ hundred rows instead of millions and still count a report made a second ago. Two
 * per commune and month (``area_path``: the path cut after the commune, or the province's own path for
   teams attached to a province), which province and national dashboards sum.
 
-`rebuild_totals` recomputes everything from the raw reports; tests compare the two."""
+`rebuild_totals` recomputes everything from the raw reports; tests compare the two. The sums are 64-bit
+columns: a report counts at most 10,000 (activities.services.MAX_COUNT), but a commune's month of them, or a
+team's year, is a sum with no such bound (a 32-bit total overflowed: every later report of that commune's
+month answered 500)."""
 
 from django.db import models
 
@@ -19,9 +22,9 @@ class TeamCountTotal(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     unit_path = PathField(max_length=255)
     area_path = PathField(max_length=255)
-    reports = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-    households = models.PositiveIntegerField(default=0)
+    reports = models.PositiveBigIntegerField(default=0)
+    people = models.PositiveBigIntegerField(default=0)
+    households = models.PositiveBigIntegerField(default=0)
     # Weeks with at least one report whose Monday falls in this month (year): regularity sums these over a
     # period's months instead of counting a province's team-weeks (see totals.apply).
     weeks = models.PositiveIntegerField(default=0)
@@ -74,8 +77,8 @@ class TeamOutcomeTotal(models.Model):
     service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
     unit_path = PathField(max_length=255)
     area_path = PathField(max_length=255)
-    guided = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
+    guided = models.PositiveBigIntegerField(default=0)
+    completed = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -122,9 +125,9 @@ class TeamYearOutcome(TeamOutcomeTotal):
 class AreaMonth(models.Model):
     area_path = PathField(max_length=255)
     month = models.DateField()
-    reports = models.PositiveIntegerField(default=0)
-    people = models.PositiveIntegerField(default=0)
-    households = models.PositiveIntegerField(default=0)
+    reports = models.PositiveBigIntegerField(default=0)
+    people = models.PositiveBigIntegerField(default=0)
+    households = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["area_path", "month"], name="area_month_once")]
@@ -137,8 +140,8 @@ class AreaMonthOutcome(models.Model):
     area_path = PathField(max_length=255)
     month = models.DateField()
     service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
-    guided = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
+    guided = models.PositiveBigIntegerField(default=0)
+    completed = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -160,7 +163,7 @@ class TeamWeek(models.Model):
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
     week = models.DateField()
     area_path = PathField(max_length=255)
-    reports = models.PositiveIntegerField(default=0)
+    reports = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "week"], name="team_week_once")]

@@ -58,7 +58,7 @@
       input.value = btn.getAttribute("data-set");
     } else {
       input = btn.parentNode.querySelector("input");
-      input.value = Math.max(0, num(input) + parseInt(btn.getAttribute("data-step"), 10));
+      input.value = Math.min(+input.max || 1e4, Math.max(0, num(input) + parseInt(btn.getAttribute("data-step"), 10)));
     }
     sync(svc, input.getAttribute("data-kind"));
     saveDraft();
