@@ -158,24 +158,31 @@ def test_restore_into_an_empty_database_serves_photos_and_handbook_images(site, 
     assert not list(tmp_path.glob(".tocns-restore-*")), "the staging folder is removed"
 
 
-@pytest.mark.parametrize("damaged", ["photo", "database"])
-def test_damaged_archive_is_refused_and_changes_nothing(site, tmp_path, settings, damaged):
+@pytest.mark.parametrize(
+    ("damaged", "refusal"), [("photo", "SHA-256"), ("database", "SHA-256"), ("truncated", "bị hỏng")]
+)
+def test_damaged_archive_is_refused_and_changes_nothing(site, tmp_path, settings, damaged, refusal):
     archive = tmp_path / "site.tar"
     call_command("backup", output=str(archive), stdout=io.StringIO())
-    with tarfile.open(archive) as tar:
-        members = [
-            m for m in tar.getmembers() if m.name.startswith("media/" if damaged == "photo" else "database")
-        ]
-        offset = members[0].offset_data + members[0].size // 2
     data = bytearray(archive.read_bytes())
-    data[offset] ^= 0xFF
+    if damaged == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        with tarfile.open(archive) as tar:
+            member = next(
+                m
+                for m in tar.getmembers()
+                if m.name.startswith("media/" if damaged == "photo" else "database")
+            )
+        data[member.offset_data + member.size // 2] ^= 0xFF
     archive.write_bytes(bytes(data))
     before, files = row_counts(), media_files(Path(settings.MEDIA_ROOT))
 
-    with pytest.raises(CommandError, match="SHA-256"):
+    with pytest.raises(CommandError, match=refusal):
         call_command("restore", str(archive), force=True, stdout=io.StringIO())
     assert row_counts() == before
     assert media_files(Path(settings.MEDIA_ROOT)) == files
+    assert not list(tmp_path.glob(".tocns-restore-*")), "the staging folder is removed"
 
 
 def test_target_with_data_is_refused_without_force(site, tmp_path, settings):
