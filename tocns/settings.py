@@ -197,6 +197,17 @@ WHITENOISE_MAX_AGE = 3600
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("TOCNS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# What reading one Excel upload may cost (tocns.core.excel.ReadLimits; each refused with a message naming it).
+IMPORT_MAX_ROWS = env_int("TOCNS_IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_COLUMNS = env_int("TOCNS_IMPORT_MAX_COLUMNS", 60)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("TOCNS_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+IMPORT_MAX_RATIO = env_int("TOCNS_IMPORT_MAX_RATIO", 100)
+IMPORT_MAX_SHARED_STRINGS_BYTES = env_int("TOCNS_IMPORT_MAX_SHARED_STRINGS_BYTES", 16 * 1024 * 1024)
+IMPORT_MAX_SECONDS = env_int("TOCNS_IMPORT_MAX_SECONDS", 60)
+# Seconds an import waits for another import of the same commune to finish before it is refused.
+IMPORT_LOCK_WAIT_SECONDS = env_int("TOCNS_IMPORT_LOCK_WAIT_SECONDS", 15)
+# Hours an uploaded file waits for its confirmation before `manage.py purge_uploads` deletes it.
+IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("TOCNS_IMPORT_UPLOAD_MAX_AGE_HOURS", 24)
 # Largest activity photo accepted before re-encoding; photos are stored at most 1600 px, JPEG.
 PHOTO_MAX_BYTES = env_int("TOCNS_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 

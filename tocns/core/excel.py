@@ -5,7 +5,9 @@ import datetime
 import io
 import operator
 import re
+import time
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,9 @@ from .text import fold
 # Communes often put a title ("DANH SÁCH ...", the commune's name) above the header row.
 HEADER_SEARCH_ROWS = 10
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
+MAX_ROW_MESSAGE = 1000
+# The preview lists the first row errors, and how many more there are.
+SHOWN_ERRORS = 200
 
 
 class ImportFileError(Exception):
@@ -32,6 +37,8 @@ class RowError:
     def of(cls, row: int, problems: list[str]) -> "RowError":
         """One message per row, the problems joined, starting with a capital like a sentence."""
         text = "; ".join(problems)
+        if len(text) > MAX_ROW_MESSAGE:  # a guard: messages quote cells through shown()
+            text = text[: MAX_ROW_MESSAGE - 1] + "…"
         return cls(row, text[:1].upper() + text[1:])
 
 
@@ -73,10 +80,176 @@ class Table:
     keys: list[str]
     rows: Iterator[tuple[int, tuple]]
     header_row: int = 1  # where the header was found, title rows above it
+    reader: "SheetReader | None" = None  # counts the rows read and the time taken
 
 
-def _open_workbook(data: bytes):
-    from openpyxl import load_workbook
+@dataclass(frozen=True)
+class ReadLimits:
+    """What reading one upload may cost, from the settings (TOCNS_IMPORT_*, see .env.example). A few hundred
+    kilobytes of zip can hold gigabytes of XML, a million declared rows or a column at XFD, so every limit is
+    checked before the work it bounds, or while reading, never after."""
+
+    max_rows: int
+    max_columns: int
+    max_uncompressed_bytes: int
+    max_ratio: int
+    max_shared_strings_bytes: int
+    max_seconds: float
+
+    @classmethod
+    def from_settings(cls) -> "ReadLimits":
+        from django.conf import settings
+
+        return cls(
+            max_rows=settings.IMPORT_MAX_ROWS,
+            max_columns=settings.IMPORT_MAX_COLUMNS,
+            max_uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            max_ratio=settings.IMPORT_MAX_RATIO,
+            max_shared_strings_bytes=settings.IMPORT_MAX_SHARED_STRINGS_BYTES,
+            max_seconds=settings.IMPORT_MAX_SECONDS,
+        )
+
+
+def _number(value: int) -> str:
+    """12345678 -> "12.345.678", as Vietnamese write it."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _megabytes(size: int) -> str:
+    return _number(max(1, round(size / (1024 * 1024))))
+
+
+def shown(value, limit: int = 60) -> str:
+    """A cell as quoted back in an error message: one line, cut to `limit` characters. A cell holds up to
+    32,767 characters, and 200,000 rows quoting one in full made a 31 KB file a 30 MB page."""
+    text = cell_text(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_DAMAGED = "Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx."
+_CONTENT_TYPES_MAX = 1024 * 1024
+_WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
+_SHARED_STRINGS_TYPE = "spreadsheetml.sharedStrings+xml"
+
+
+def _part_types(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name -> content type, from [Content_Types].xml (how openpyxl finds the shared strings, whatever
+    the part is called)."""
+    from xml.etree.ElementTree import ParseError, fromstring
+
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return {}
+    if info.file_size > _CONTENT_TYPES_MAX:
+        raise ImportFileError(_(_DAMAGED))
+    try:
+        root = fromstring(archive.read(info))
+    except (ParseError, zipfile.BadZipFile, zlib.error, ValueError) as exc:
+        raise ImportFileError(_(_DAMAGED)) from exc
+    return {
+        node.get("PartName", "").lstrip("/"): node.get("ContentType", "")
+        for node in root
+        if node.tag.endswith("}Override")
+    }
+
+
+def check_archive(data: bytes, limits: ReadLimits) -> None:
+    """Refuse a zip bomb before anything is unpacked: the sizes the zip declares for its parts bound what
+    unpacking them yields (Python's zipfile stops at the declared size and checks the CRC). Parts openpyxl
+    reads whole (shared strings, styles, the workbook) have their own, smaller limit; worksheets are read
+    row by row under the row, column and time limits."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ImportFileError(_(_DAMAGED)) from exc
+    with archive:
+        infos = archive.infolist()
+        types = _part_types(archive)
+        for info in infos:
+            kind = types.get(info.filename, "")
+            if kind.endswith(_WORKSHEET_TYPE) or info.filename.endswith("/"):
+                continue
+            if info.file_size > limits.max_shared_strings_bytes:
+                if kind.endswith(_SHARED_STRINGS_TYPE) or "sharedstrings" in info.filename.lower():
+                    message = _(
+                        "Bảng chữ dùng chung của tệp (sharedStrings.xml) có %(size)s MB, vượt giới hạn "
+                        "%(max)s MB."
+                    )
+                else:
+                    message = _("Phần %(part)s của tệp có %(size)s MB, vượt giới hạn %(max)s MB.")
+                raise ImportFileError(
+                    message
+                    % {
+                        "part": info.filename[:80],
+                        "size": _megabytes(info.file_size),
+                        "max": _megabytes(limits.max_shared_strings_bytes),
+                    }
+                )
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos)
+        if total > limits.max_uncompressed_bytes:
+            raise ImportFileError(
+                _(
+                    "Tệp giải nén ra %(size)s MB, vượt giới hạn %(max)s MB cho một lần nhập. Hãy xóa các dòng, "
+                    "cột, trang tính thừa hoặc chia thành nhiều tệp."
+                )
+                % {"size": _megabytes(total), "max": _megabytes(limits.max_uncompressed_bytes)}
+            )
+        # Real workbooks shrink 5 to 20 times; only a file made to explode shrinks hundreds of times. Small
+        # files are left alone: a few kilobytes of repeated XML compress well and cost nothing.
+        if total > 1024 * 1024 and total > limits.max_ratio * max(packed, 1):
+            raise ImportFileError(
+                _(
+                    "Tệp nén bất thường: giải nén ra gấp %(ratio)s lần kích thước tệp (giới hạn %(max)s lần). "
+                    "Hãy mở tệp bằng Excel, xóa các ô thừa rồi lưu lại."
+                )
+                % {"ratio": _number(total // max(packed, 1)), "max": _number(limits.max_ratio)}
+            )
+
+
+@dataclass
+class OpenedSheet:
+    """The first worksheet of a workbook, not yet read: where it is in the zip and what its cells need."""
+
+    archive: zipfile.ZipFile
+    path: str
+    shared_strings: list
+    epoch: object
+    date_formats: set
+    timedelta_formats: set
+
+    def open(self):
+        return self.archive.open(self.path)
+
+    def close(self):
+        self.archive.close()
+
+    def declared_size(self) -> tuple[int, int]:
+        """(rows, columns) of <dimension ref> at the top of the sheet, (0, 0) without one. Read up to the
+        first row at most (openpyxl, without a dimension, walks the whole sheet of every sheet to size it)."""
+        from xml.etree.ElementTree import iterparse
+
+        from openpyxl.utils.cell import range_boundaries
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+
+        dimension, data = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+        with self.open() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == dimension:
+                    try:
+                        _c, _r, columns, rows = range_boundaries(element.get("ref", ""))
+                    except (TypeError, ValueError):
+                        return 0, 0
+                    return rows or 0, columns or 0
+                if element.tag == data:
+                    break
+        return 0, 0
+
+
+def _open_workbook(data: bytes, limits: ReadLimits) -> OpenedSheet:
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
     if not data:
         raise ImportFileError(_("Tệp trống."))
@@ -85,15 +258,161 @@ def _open_workbook(data: bytes):
         raise ImportFileError(
             _("Tệp không phải là tệp Excel .xlsx. Hãy lưu tệp dưới dạng .xlsx rồi tải lên lại.")
         )
+    check_archive(data, limits)
+    # load_workbook(read_only=True) minus what an import does not use: it would also size every sheet,
+    # walking the whole of each one that has no <dimension> (files written by openpyxl and others).
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = wb.worksheets[0]
-        # Some programs write a wrong size ("A1") at the top of the sheet, and read-only mode trusts it
-        # and cuts every row to one column; reading the rows as they are avoids that.
-        sheet.reset_dimensions()
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        path = next(
+            rel.target
+            for _sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        )
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx.")) from exc
-    return wb, sheet
+        raise ImportFileError(_(_DAMAGED)) from exc
+    wb = reader.wb
+    return OpenedSheet(
+        reader.archive, path, reader.shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats
+    )
+
+
+def _check_declared_size(sheet: OpenedSheet, limits: ReadLimits) -> None:
+    """The size the sheet declares (<dimension ref="A1:XFD1048576"/>). The rows are read without trusting
+    it (some programs write "A1" for any sheet), but a sheet claiming more than the limits is refused
+    before a row is read."""
+    try:
+        rows, columns = sheet.declared_size()
+    except Exception as exc:
+        raise ImportFileError(_(_DAMAGED)) from exc
+    if rows > limits.max_rows + HEADER_SEARCH_ROWS or columns > limits.max_columns:
+        raise ImportFileError(
+            _(
+                "Trang tính khai báo %(rows)s dòng × %(columns)s cột, vượt giới hạn %(max_rows)s dòng và "
+                "%(max_columns)s cột. Hãy xóa các dòng, cột thừa (hoặc chia thành nhiều tệp) rồi lưu lại."
+            )
+            % {
+                "rows": _number(rows),
+                "columns": _number(columns),
+                "max_rows": _number(limits.max_rows),
+                "max_columns": _number(limits.max_columns),
+            }
+        )
+
+
+class SheetReader:
+    """The rows of a worksheet as (row number, values from column A), streamed under the limits.
+
+    Not openpyxl's iter_rows(): it pads every row to the widest cell (one cell at XFD makes each row a
+    16,384-tuple), fills every missing row number with an empty row (one <row r="1000000"> makes a
+    million), and holds a row's cells as elements until the row ends (one row of a million cells is a
+    gigabyte). Here each cell is converted as soon as it ends (openpyxl's own cell parser: shared
+    strings, dates, numbers) and dropped; a row holds at most `max_columns` values; rows and time are
+    counted as they are read. `rows_read` says how many <row> elements were read."""
+
+    CHECK_TIME_EVERY = 64
+
+    def __init__(self, sheet: OpenedSheet, limits: ReadLimits):
+        self.sheet, self.limits = sheet, limits
+        self.rows_read = 0
+        self.started = time.monotonic()
+
+    def _refuse_rows(self):
+        raise ImportFileError(
+            _("Tệp có hơn %(max)s dòng, vượt giới hạn cho một lần nhập. Hãy chia thành nhiều tệp nhỏ hơn.")
+            % {"max": _number(self.limits.max_rows)}
+        )
+
+    def _refuse_columns(self, column: int):
+        from openpyxl.utils import get_column_letter
+
+        raise ImportFileError(
+            _("Tệp có dữ liệu ở cột %(column)s, vượt giới hạn %(max)s cột. Hãy xóa các cột thừa rồi lưu lại.")
+            % {"column": get_column_letter(min(column, 18278)), "max": _number(self.limits.max_columns)}
+        )
+
+    def check_time(self):
+        if time.monotonic() - self.started > self.limits.max_seconds:
+            raise ImportFileError(
+                _(
+                    "Đọc tệp quá %(seconds)s giây, vượt giới hạn thời gian cho một lần nhập. Hãy chia thành "
+                    "nhiều tệp nhỏ hơn hoặc xóa các ô thừa."
+                )
+                % {"seconds": _number(int(self.limits.max_seconds))}
+            )
+
+    def __iter__(self) -> Iterator[tuple[int, tuple]]:
+        from xml.etree.ElementTree import iterparse
+
+        from openpyxl.worksheet._reader import WorkSheetParser
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+
+        row_tag, cell_tag, data_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("row", "c", "sheetData"))
+        sheet, limits = self.sheet, self.limits
+        max_rows = limits.max_rows + HEADER_SEARCH_ROWS
+        max_columns = limits.max_columns
+        self.check_time()  # loading the workbook (shared strings, styles) counts too
+        with sheet.open() as source:
+            # openpyxl's parser converts one cell (its parse_cell); the XML is walked here.
+            parser = WorkSheetParser(
+                source,
+                sheet.shared_strings,
+                data_only=True,
+                epoch=sheet.epoch,
+                date_formats=sheet.date_formats,
+                timedelta_formats=sheet.timedelta_formats,
+            )
+            number = 0
+            row = data = None
+            values: dict[int, object] = {}
+            cells = 0
+            for event, element in iterparse(source, events=("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == data_tag:
+                        data = element
+                    elif tag == row_tag:
+                        self.rows_read += 1
+                        if self.rows_read > max_rows:
+                            self._refuse_rows()
+                        if self.rows_read % self.CHECK_TIME_EVERY == 0:
+                            self.check_time()
+                        given = element.get("r")
+                        number = int(given) if given and given.isdigit() else number + 1
+                        parser.row_counter, parser.col_counter = number, 0
+                        row, values, cells = element, {}, 0
+                    elif tag == cell_tag and row is not None:
+                        cells += 1
+                        # Empty cells cost nothing kept, but parsing a million of them costs time.
+                        if cells % 4096 == 0:
+                            self.check_time()
+                    continue
+                if tag == cell_tag and row is not None:
+                    cell = parser.parse_cell(element)
+                    row.remove(element)
+                    value = cell["value"]
+                    if value is not None:
+                        column = cell["column"]
+                        if column > max_columns:
+                            self._refuse_columns(column)
+                        values[column] = value
+                elif tag == row_tag:
+                    element.clear()
+                    if data is not None:
+                        data.remove(element)  # the only child left: a finished row is not kept either
+                    row = None
+                    if values:
+                        width = max(values)
+                        yield number, tuple(values.get(c) for c in range(1, width + 1))
+                    else:
+                        yield number, ()
+                elif tag == data_tag:
+                    break  # nothing after the rows is needed
+                elif row is None:
+                    element.clear()  # columns, views, formatting before the rows: not kept
 
 
 def _match_header(cells: tuple, columns: list[Column]) -> dict[str, int]:
@@ -116,28 +435,36 @@ def _missing(found: dict[str, int], columns: list[Column], required: list[tuple[
 
 
 @contextmanager
-def read_table(data: bytes, columns: list[Column], *, required: list[tuple[str, ...]]) -> Iterator[Table]:
+def read_table(
+    data: bytes, columns: list[Column], *, required: list[tuple[str, ...]], limits: ReadLimits | None = None
+) -> Iterator[Table]:
     """Open the first sheet of an uploaded .xlsx and give its data rows, column by column key.
 
     `required` lists groups of keys: each group needs at least one of its columns ("Mã xã" or "Xã").
     Column order, extra columns and the spelling of headers do not matter. Rows whose known cells are
     all empty are skipped (a numbered but empty "STT" row is not a row). The rows are read lazily, so
-    use them inside the `with` block."""
-    wb, sheet = _open_workbook(data)
+    use them inside the `with` block. Reading stops with ImportFileError at the first limit passed
+    (ReadLimits, from the settings unless given)."""
+    limits = limits or ReadLimits.from_settings()
+    sheet = _open_workbook(data, limits)
     try:
+        _check_declared_size(sheet, limits)
+        reader = SheetReader(sheet, limits)
         try:
-            rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+            rows = iter(reader)
             head = []
             for number, values in rows:
                 head.append((number, values))
                 if len(head) == HEADER_SEARCH_ROWS:
                     break
+            if not any(not is_blank(v) for _number, values in head for v in values) and not any(
+                not is_blank(v) for _number, values in rows for v in values
+            ):
+                raise ImportFileError(_("Tệp trống: không có dòng tiêu đề và dữ liệu."))
+        except ImportFileError:
+            raise
         except Exception as exc:  # a damaged sheet can fail only once its rows are parsed
-            raise ImportFileError(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx.")) from exc
-        if not any(not is_blank(v) for _number, values in head for v in values) and not any(
-            not is_blank(v) for _number, values in rows for v in values
-        ):
-            raise ImportFileError(_("Tệp trống: không có dòng tiêu đề và dữ liệu."))
+            raise ImportFileError(_(_DAMAGED)) from exc
         best: tuple[int, dict[str, int]] | None = None
         for position, (_number, values) in enumerate(head):
             found = _match_header(values, columns)
@@ -161,9 +488,10 @@ def read_table(data: bytes, columns: list[Column], *, required: list[tuple[str, 
             keys=keys,
             rows=_data_rows(head[position + 1 :], rows, indexes),
             header_row=head[position][0],
+            reader=reader,
         )
     finally:
-        wb.close()
+        sheet.close()
 
 
 def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[tuple[int, tuple]]:
@@ -186,8 +514,10 @@ def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[t
                     if cell is not None and (not isinstance(cell, str) or cell.strip()):
                         yield number, cells
                         break
+    except ImportFileError:
+        raise
     except Exception as exc:  # a sheet damaged halfway fails only when that row is parsed
-        raise ImportFileError(_("Không đọc được tệp Excel: tệp bị hỏng hoặc không phải .xlsx.")) from exc
+        raise ImportFileError(_(_DAMAGED)) from exc
 
 
 @dataclass

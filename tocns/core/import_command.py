@@ -9,7 +9,10 @@ from .excel import ImportFileError
 
 class ExcelImportCommand(BaseCommand):
     reader = None  # read_*(data) -> result with rows_read, to_create, to_update, unchanged, errors
-    applier = None  # apply_*(result, skip_bad_rows=...) -> result with written
+    # import_*(data, skip_bad_rows=...) -> the same result, written unless a row is bad: checks and writes
+    # in one transaction under the import lock of the communes named (core.import_lock), so two commands
+    # importing the same file at once add its people once.
+    importer = None
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp .xlsx")
@@ -26,13 +29,14 @@ class ExcelImportCommand(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}.")
         try:
-            result = type(self).reader(path.read_bytes())
-        except ImportFileError as exc:
+            if dry_run:
+                result = type(self).reader(path.read_bytes())
+            else:
+                result = type(self).importer(path.read_bytes(), skip_bad_rows=skip_bad_rows)
+        except ImportFileError as exc:  # the file, a limit, or another import of the same commune running
             raise CommandError(str(exc)) from exc
         for error in result.errors:
             self.stderr.write(f"Dòng {error.row}: {error.message}")
-        if not dry_run:
-            type(self).applier(result, skip_bad_rows=skip_bad_rows)
         self.stdout.write(self.summary(result))
         if dry_run:
             self.stdout.write("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.")

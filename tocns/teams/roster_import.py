@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 from tocns.accounts.phones import normalize_phone
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import Column, ImportFileError, RowError, cell_text, header_key, read_table
+from tocns.core.excel import Column, ImportFileError, RowError, cell_text, header_key, read_table, shown
+from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
 from tocns.units.models import Unit, UnitKind
@@ -277,7 +278,7 @@ class _Memo(dict):
 class _Places:
     """Everything the rows refer to, loaded once; resolves (commune, village, team) cells to a team."""
 
-    def __init__(self, raw: list[tuple], allowed_paths: list[str] | None):
+    def __init__(self, raw: list[tuple], allowed_paths: list[str] | None, lock: bool = False):
         self.allowed_paths = allowed_paths
         codes = {_commune_code(v) for v in {cells[0] for _n, cells in raw}} - {""}
         names = {fold(cell_text(v)) for v in {cells[1] for _n, cells in raw}} - {""}
@@ -292,6 +293,10 @@ class _Places:
             communes.update((u.pk, u) for u in communes_q.filter(code__in=chunk))
         for chunk in _chunks(wanted):
             communes.update((u.pk, u) for u in communes_q.filter(search_name__in=chunk))
+        if lock:
+            # Before the villages, teams and members are read: what another import is writing into these
+            # communes is committed (and seen) by the time the lock is ours.
+            lock_communes(communes)
         self.by_code = {u.code: u for u in communes.values()}
         self.by_name: dict[str, list[Unit]] = defaultdict(list)
         self.by_short: dict[str, list[Unit]] = defaultdict(list)
@@ -336,7 +341,7 @@ class _Places:
         if code:
             commune = self.by_code.get(code)
             if commune is None:
-                return None, _("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": code}
+                return None, _("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": shown(code)}
             return commune, None
         name = cell_text(name_cell)
         if not name:
@@ -348,11 +353,11 @@ class _Places:
             mine = [u for u in candidates if self._touches_scope(u)]
             candidates = mine or candidates
         if not candidates:
-            return None, _("không có xã/phường/đặc khu nào tên “%(name)s”") % {"name": name}
+            return None, _("không có xã/phường/đặc khu nào tên “%(name)s”") % {"name": shown(name)}
         if len(candidates) > 1:
             return None, _("có %(count)d xã/phường/đặc khu tên “%(name)s”, hãy ghi thêm mã xã") % {
                 "count": len(candidates),
-                "name": name,
+                "name": shown(name),
             }
         return candidates[0], None
 
@@ -386,13 +391,13 @@ class _Places:
         if not villages:
             problems.append(
                 _("%(commune)s không có thôn/bản/tổ dân phố nào tên “%(name)s” (hãy nhập thôn trước)")
-                % {"commune": commune.name, "name": village_name}
+                % {"commune": commune.name, "name": shown(village_name)}
             )
             return None, problems
         if len(villages) > 1:
             problems.append(
                 _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
-                % {"commune": commune.name, "count": len(villages), "name": village_name}
+                % {"commune": commune.name, "count": len(villages), "name": shown(village_name)}
             )
             return None, problems
         village = villages[0]
@@ -592,8 +597,8 @@ def _without_gc_pauses(function):
 
 
 @_without_gc_pauses
-def read_roster(data: bytes, *, allowed_paths: list[str] | None = None) -> RosterImportResult:
-    """Check every row. allowed_paths limits which units the user may change (None: all)."""
+def parse_roster(data: bytes) -> list[tuple[int, tuple]]:
+    """The file's data rows, each (row number, cells in the order of KEYS); no database."""
     with read_table(data, COLUMNS, required=REQUIRED) as table:
         # Every row in the same layout whatever the file's columns: absent columns read as blank.
         positions = [table.keys.index(k) if k in table.keys else len(table.keys) for k in KEYS]
@@ -601,9 +606,38 @@ def read_roster(data: bytes, *, allowed_paths: list[str] | None = None) -> Roste
         raw = [(number, layout((*cells, None))) for number, cells in table.rows]
     if not raw:
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    return raw
 
+
+def read_roster(data: bytes, *, allowed_paths: list[str] | None = None) -> RosterImportResult:
+    """Check every row (the dry run). allowed_paths limits which units the user may change (None: all)."""
+    return check_roster(parse_roster(data), allowed_paths=allowed_paths)
+
+
+def import_roster(
+    data: bytes, *, actor=None, allowed_paths: list[str] | None = None, skip_bad_rows: bool = False
+) -> RosterImportResult:
+    """Read, check and write in one go, one import at a time per commune (core.import_lock): the rows are
+    checked against the database only once the communes they name are locked, so a second import of the
+    same file waits for the first and then finds everyone already there."""
+    return locked_import(
+        check_roster,
+        apply_roster,
+        parse_roster(data),
+        actor=actor,
+        allowed_paths=allowed_paths,
+        skip_bad_rows=skip_bad_rows,
+    )
+
+
+@_without_gc_pauses
+def check_roster(
+    raw: list[tuple[int, tuple]], *, allowed_paths: list[str] | None = None, lock: bool = False
+) -> RosterImportResult:
+    """Check parse_roster()'s rows against the database. lock: take the import lock of every commune the
+    rows name before reading what they hold (inside the transaction that will write)."""
     result = RosterImportResult(rows_read=len(raw))
-    places = _Places(raw, allowed_paths)
+    places = _Places(raw, allowed_paths, lock=lock)
     roles, affiliations = _role_names(), _affiliation_names()
     # The same few values fill these columns all the way down: each distinct cell is parsed once.
     role_of = _Memo(lambda value: _choice(value, roles))
@@ -626,31 +660,31 @@ def read_roster(data: bytes, *, allowed_paths: list[str] | None = None) -> Roste
         if not ok:
             problems.append(
                 _("vai trò “%(value)s” không rõ (ghi Tổ trưởng, Tổ phó hoặc Thành viên)")
-                % {"value": cell_text(role)}
+                % {"value": shown(role)}
             )
         phone_value, ok = _phone(phone)
         if not ok:
             problems.append(
                 _("số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0)")
-                % {"value": cell_text(phone)}
+                % {"value": shown(phone)}
             )
         year_value, ok = year_of(year)
         if not ok:
             problems.append(
                 _("năm sinh “%(value)s” không hợp lệ (cần từ %(min)d đến %(max)d)")
-                % {"value": cell_text(year), "min": MIN_YEAR, "max": MAX_YEAR}
+                % {"value": shown(year), "min": MIN_YEAR, "max": MAX_YEAR}
             )
         affiliation_value, ok = affiliation_of(affiliation)
         if not ok:
             problems.append(
                 _("thành phần “%(value)s” không rõ (ghi một trong: %(choices)s)")
-                % {"value": cell_text(affiliation), "choices": ", ".join(str(c.label) for c in Affiliation)}
+                % {"value": shown(affiliation), "choices": ", ".join(str(c.label) for c in Affiliation)}
             )
         smartphone_value, ok = smartphone_of(smartphone)
         if not ok:
             problems.append(
                 _("điện thoại thông minh “%(value)s” không rõ (ghi có hoặc không)")
-                % {"value": cell_text(smartphone)}
+                % {"value": shown(smartphone)}
             )
         if plan is None or not full_name:
             failed.append((number, problems))

@@ -18,7 +18,7 @@ from .cards import card_rows
 from .forms import LeaveForm, MemberAccountForm, MemberForm, TeamForm
 from .models import Member, MemberCard, TeamStatus
 from .roster_export import build_roster_template, export_roster
-from .roster_import import apply_roster, read_roster
+from .roster_import import import_roster, read_roster
 
 
 def _form_errors(form, error: ValidationError):
@@ -236,8 +236,7 @@ def roster_import_confirm(request):
     access.require_officer(request.user)
     return import_flow.confirm(
         request,
-        reader=read_roster,
-        applier=apply_roster,
+        importer=import_roster,
         session_key=ROSTER_SESSION_KEY,
         back="teams:import",
         done_message=_(

@@ -11,10 +11,10 @@ from tocns.core import import_flow
 from tocns.core.queries import vi_order
 from tocns.teams import selectors as team_selectors
 
-from . import selectors, services
+from . import selectors, services, village_import
 from .forms import VillageForm, VillageImportForm
 from .models import UnitKind
-from .village_import import apply_villages, build_template, read_villages
+from .village_import import build_template, read_villages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "village_import_file"
@@ -94,8 +94,7 @@ def import_villages_confirm(request):
     access.require_officer(request.user)
     return import_flow.confirm(
         request,
-        reader=read_villages,
-        applier=apply_villages,
+        importer=village_import.import_villages,
         session_key=IMPORT_SESSION_KEY,
         back="units:import",
         done_message=_(

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import Column, ImportFileError, RowError, Sheet, read_table, write_workbook
+from tocns.core.excel import Column, ImportFileError, RowError, Sheet, read_table, shown, write_workbook
+from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
 
@@ -87,16 +88,45 @@ def _households(value) -> tuple[int | None, bool]:
     return (int(text), True) if text.isdigit() else (None, False)
 
 
-def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> VillageImportResult:
-    """Check every row. allowed_paths limits which communes the user may import into (None: all)."""
+def parse_villages(data: bytes) -> list[tuple[int, dict]]:
+    """The file's data rows, each (row number, {column key: cell}); no database."""
     with read_table(data, COLUMNS, required=REQUIRED) as table:
         raw = [(number, dict(zip(table.keys, cells, strict=True))) for number, cells in table.rows]
     if not raw:
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    return raw
 
+
+def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> VillageImportResult:
+    """Check every row (the dry run). allowed_paths limits which communes the user may import into."""
+    return check_villages(parse_villages(data), allowed_paths=allowed_paths)
+
+
+def import_villages(
+    data: bytes, *, actor=None, allowed_paths: list[str] | None = None, skip_bad_rows: bool = False
+) -> VillageImportResult:
+    """Read, check and write, one import at a time per commune (core.import_lock): two imports of the same
+    file would otherwise both create every village, and number them alike."""
+    return locked_import(
+        check_villages,
+        apply_villages,
+        parse_villages(data),
+        actor=actor,
+        allowed_paths=allowed_paths,
+        skip_bad_rows=skip_bad_rows,
+    )
+
+
+def check_villages(
+    raw: list[tuple[int, dict]], *, allowed_paths: list[str] | None = None, lock: bool = False
+) -> VillageImportResult:
+    """Check parse_villages()'s rows against the database. lock: take the import lock of the communes the
+    rows name before reading their villages (inside the transaction that will write)."""
     result = VillageImportResult(rows_read=len(raw))
     codes = {_commune_code(r["commune_code"]) for _, r in raw}
     communes = {u.code: u for u in Unit.objects.filter(code__in=codes, kind=UnitKind.COMMUNE)}
+    if lock:
+        lock_communes(u.pk for u in communes.values())
     villages = {
         (v.parent_id, v.search_name): v
         for v in Unit.objects.filter(parent__in=communes.values(), kind=UnitKind.VILLAGE).current()
@@ -111,7 +141,7 @@ def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> Vil
         if not code:
             problems.append(_("thiếu mã xã"))
         elif commune is None:
-            problems.append(_("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": code})
+            problems.append(_("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": shown(code)})
         elif allowed_paths is not None and not any(commune.path.startswith(p) for p in allowed_paths):
             problems.append(
                 _("%(name)s (mã %(code)s) không thuộc phạm vi bạn quản lý") % {"name": commune, "code": code}

@@ -1,5 +1,5 @@
 from tocns.core.import_command import ExcelImportCommand
-from tocns.teams.roster_import import apply_roster, read_roster
+from tocns.teams.roster_import import import_roster, read_roster
 
 
 class Command(ExcelImportCommand):
@@ -8,7 +8,7 @@ class Command(ExcelImportCommand):
         "Vai trò, Số điện thoại, Năm sinh, Thành phần, Điện thoại thông minh)."
     )
     reader = read_roster
-    applier = apply_roster
+    importer = import_roster
 
     def summary(self, result) -> str:
         return (

@@ -1,11 +1,11 @@
 from tocns.core.import_command import ExcelImportCommand
-from tocns.units.village_import import apply_villages, read_villages
+from tocns.units.village_import import import_villages, read_villages
 
 
 class Command(ExcelImportCommand):
     help = "Nhập danh sách thôn/bản/tổ dân phố từ tệp Excel (cột: Mã xã, Tên thôn, Số hộ)."
     reader = read_villages
-    applier = apply_villages
+    importer = import_villages
 
     def summary(self, result) -> str:
         return (
