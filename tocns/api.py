@@ -86,6 +86,7 @@ class ErrorOut(Schema):
 
 # The answers every endpoint may give besides its own: the schema documents each status the API returns.
 SIGNED_IN_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+BODY_ERRORS = {400: ErrorOut, **SIGNED_IN_ERRORS}  # 400: a body that cannot be read at all
 PUBLIC_ERRORS = {422: ErrorOut}
 
 
@@ -123,6 +124,11 @@ def _unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
+    if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+        # ninja's own words for a body that is not JSON (or not the form it expects).
+        return api.create_response(
+            request, error_body("body", _(_PYDANTIC_MESSAGES["json_invalid"])), status=400
+        )
     return api.create_response(request, error_body("request", str(exc.message)), status=exc.status_code)
 
 

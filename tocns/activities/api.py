@@ -1,6 +1,7 @@
 """/api/v1/activities and /api/v1/services."""
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 from typing import Annotated
@@ -10,14 +11,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from tocns.accounts import selectors as access
-from tocns.api import SIGNED_IN_ERRORS, ErrorOut, error_body
+from tocns.api import BODY_ERRORS, SIGNED_IN_ERRORS, ErrorOut, error_body
 
 from . import photos, selectors, services
 from .models import Activity, ActivityKind, DigitalService
 
 router = Router(tags=["hoạt động"])
+
+
+def _iso_date(value):
+    # pydantic also reads a number as a Unix time (?until=0 was 1970-01-01); the schema says "YYYY-MM-DD".
+    if isinstance(value, datetime.date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_parsing", "Input should be a date as YYYY-MM-DD")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[datetime.date, BeforeValidator(_iso_date)]
 
 # Counts are checked by services.file_report as well (the report form goes there too); stated here so the
 # schema says what is accepted and a larger number is refused before anything else is read.
@@ -37,7 +51,7 @@ class OutcomeIn(Schema):
 
 class ActivityEdit(Schema):
     team: int = Field(..., **ID, description="Mã số tổ")
-    date: datetime.date = Field(..., description="Ngày hoạt động, không sau hôm nay")
+    date: IsoDate = Field(..., description="Ngày hoạt động (YYYY-MM-DD), không sau hôm nay")
     kind: ActivityKind = ActivityKind.HOME_VISIT
     village: str | None = Field(None, max_length=50, description="Mã thôn; bỏ trống thì lấy thôn của tổ")
     participants: list[Annotated[int, Field(**ID)]] = Field(
@@ -155,7 +169,7 @@ def _one(request, pk):
 
 @router.post(
     "/activities",
-    response={200: ActivityOut, 201: ActivityOut, 409: ErrorOut, **SIGNED_IN_ERRORS},
+    response={200: ActivityOut, 201: ActivityOut, 409: ErrorOut, **BODY_ERRORS},
     summary="Gửi một báo cáo hoạt động (gửi lại cùng id trả về 200 và bản đã lưu)",
 )
 def create_activity(request, payload: ActivityIn):
@@ -179,8 +193,8 @@ def list_activities(
     request,
     team: int | None = Query(None, **ID),
     unit: str | None = Query(None, max_length=50, description="mã đơn vị; ngoài phạm vi thì 404"),
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
+    since: IsoDate | None = None,
+    until: IsoDate | None = None,
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
@@ -212,7 +226,7 @@ def get_activity(request, activity_id: uuid.UUID):
 
 @router.put(
     "/activities/{activity_id}",
-    response={200: ActivityOut, 403: ErrorOut, **SIGNED_IN_ERRORS},
+    response={200: ActivityOut, 403: ErrorOut, **BODY_ERRORS},
     summary="Người gửi sửa báo cáo trong vòng 7 ngày (có ghi nhật ký)",
 )
 def edit_activity(request, activity_id: uuid.UUID, payload: ActivityEdit):
@@ -232,7 +246,7 @@ def edit_activity(request, activity_id: uuid.UUID, payload: ActivityEdit):
 
 @router.post(
     "/activities/{activity_id}/photos",
-    response={201: ActivityOut, 403: ErrorOut, **SIGNED_IN_ERRORS},
+    response={201: ActivityOut, 403: ErrorOut, **BODY_ERRORS},
     summary="Thêm ảnh (JPEG/PNG/WebP; ảnh được nén lại và xóa thông tin vị trí)",
 )
 def add_photo(request, activity_id: uuid.UUID, image: File[UploadedFile]):

@@ -7,7 +7,9 @@ with a 422 naming the field."""
 
 import re
 
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 
 # NUL and the other C0 controls but tab, newline and carriage return; DEL.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -39,8 +41,11 @@ def _has_controls(data: QueryDict) -> bool:
 
 def control_characters(get_response):
     def middleware(request):
-        if _ANY_IN_PATH.search(request.path):
-            raise Http404  # no address of the site has one
+        if _ANY_IN_PATH.search(request.path):  # no address of the site has one
+            if request.path.startswith("/api/"):  # the API answers in its own shape (tocns.api.error_body)
+                body = {"error": {"field": "request", "message": _("Không tìm thấy.")}}
+                return JsonResponse(body, status=404)
+            raise Http404
         query = request.META.get("QUERY_STRING", "")
         if query and _ENCODED.search(query.encode("latin-1", "replace")):
             request.GET = _cleaned(request.GET)
@@ -48,7 +53,12 @@ def control_characters(get_response):
             if request.content_type == _FORMS[0]:
                 dirty = _ENCODED.search(request.body) is not None
             else:  # a file upload: read only its fields (the files are the view's), as the CSRF check does
-                dirty = _has_controls(request.POST)
+                try:
+                    dirty = _has_controls(request.POST)
+                except (
+                    MultiPartParserError
+                ):  # a broken body: the view finds no fields and says what is missing
+                    dirty = False
             if dirty:
                 request._post = _cleaned(request.POST)
         return get_response(request)

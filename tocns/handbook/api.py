@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema
 
 from tocns.accounts import selectors as access
 from tocns.accounts.api_tokens import user_for_key
+from tocns.api import PUBLIC_ERRORS
 
 from . import selectors
 
@@ -44,16 +45,19 @@ def _caller(request):
 @router.get(
     "/articles",
     auth=None,
-    response=ArticlePage,
+    response={200: ArticlePage, **PUBLIC_ERRORS},
     summary="Tìm bài cẩm nang (không cần đăng nhập: chỉ bài công khai)",
     openapi_extra={"security": [{}, {"ApiKeyAuth": []}, {"SessionAuth": []}]},
 )
 def list_articles(
     request,
-    q: str = Query("", description="từ cần tìm; không dấu cũng được, thứ tự từ không quan trọng"),
-    service: str | None = Query(None, description="mã dịch vụ số, ví dụ vneid"),
+    q: str = Query(
+        "", max_length=200, description="từ cần tìm; không dấu cũng được, thứ tự từ không quan trọng"
+    ),
+    service: str | None = Query(None, max_length=30, description="mã dịch vụ số, ví dụ vneid"),
     limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    # Further is refused (422): an offset of 10^30 was a 500, the database cannot hold it.
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     articles = access.articles_for(_caller(request))
     if service:

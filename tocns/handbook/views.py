@@ -45,6 +45,18 @@ def _with_login(view):
     return wrapped
 
 
+# Beyond any page there is: a larger ?trang= shows the last page, as a smaller past-the-end one does (a
+# page of 10^23 made an OFFSET the database could not hold: a 500 for anyone, signed in or not).
+LAST_PAGE_ASKED = 100_000
+
+
+def _page_number(text: str | None) -> int:
+    try:
+        return min(max(1, int(text or "")), LAST_PAGE_ASKED)
+    except ValueError:
+        return 1
+
+
 def index(request):
     """Search and browse; citizens see the public articles without signing in."""
     query = request.GET.get("q", "").strip()
@@ -54,7 +66,7 @@ def index(request):
     if query:
         context["page"] = counted_page(
             lambda offset, limit: selectors.search_page(articles, query, offset, limit),
-            request.GET.get("trang"),
+            _page_number(request.GET.get("trang")),
             20,
         )
         context["extra"] = f"q={query}"

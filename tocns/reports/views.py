@@ -13,14 +13,15 @@ from tocns.evaluation import scoring
 from tocns.evaluation.forms import WeightsForm
 from tocns.evaluation.models import ScoreWeights
 
-from . import charts, selectors
+from . import charts, periods, selectors
 
 
 def _period(request):
+    """The period asked for, or this year with the reason when it cannot be shown."""
     try:
-        return scoring.Period.parse(request.GET.get("ky")), None
+        return periods.parse(request.GET.get("ky")), None
     except ValueError as error:
-        return scoring.Period.parse(None), str(error)
+        return periods.parse(None), str(error)
 
 
 def _render_dashboard(request, unit):
@@ -133,7 +134,7 @@ def export(request, code: str, fmt: str):
     if fmt not in official.CONTENT_TYPES:
         raise Http404
     try:
-        period = scoring.Period.parse(request.GET.get("ky"))
+        period = periods.parse(request.GET.get("ky"))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     teams = access.teams_under(request.user, unit)

@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tocns.evaluation.scoring import Period
-from tocns.reports import export
+from tocns.reports import export, periods
 from tocns.units.models import Unit
 
 
@@ -26,7 +25,7 @@ class Command(BaseCommand):
         if unit is None:
             raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
         try:
-            period = Period.parse(options["period"])
+            period = periods.parse(options["period"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         output = Path(options["output"]) if options["output"] else None
