@@ -9,7 +9,10 @@ Schemathesis' own pytest loader (`schemathesis.pytest.from_fixture`) fails under
 object has no attribute '_nodeid'"): the operations are run here through its test builder, the one its CLI
 uses, inside one test that holds the fixtures."""
 
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.hypothesis.builder import HypothesisTestConfig, HypothesisTestMode, create_test
@@ -36,7 +39,18 @@ SETTINGS = settings(
 )
 
 
-def test_api_conforms_to_its_schema(rosters, people):
+@pytest.fixture
+def connection_kept():
+    """The WSGI app is called in this thread: as Django's test client does, keep the test's connection (and
+    its transaction) open across requests instead of closing it when each one finishes."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_api_conforms_to_its_schema(rosters, people, connection_kept):
     _token, key = issue_token(user=people.team_leader, name="schemathesis")
     # identity: the WSGI transport hands Schemathesis the bytes as they are, and GZipMiddleware compresses.
     headers = {"Authorization": f"Bearer {key}", "Accept-Encoding": "identity"}
