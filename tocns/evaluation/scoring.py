@@ -15,7 +15,8 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,6 +171,12 @@ class TeamScore:
         return reasons
 
 
+def _sum(column: str):
+    """SUM of a 64-bit totals column as an integer: PostgreSQL sums bigint into numeric, which plain_rows
+    (no converters) would hand over as a Decimal."""
+    return Cast(Sum(column), BigIntegerField())
+
+
 def weights_for(unit) -> dict:
     """The province's weights (or the defaults) for a unit anywhere below it."""
     from .models import ScoreWeights
@@ -269,7 +276,7 @@ def score_teams(
         sums = (
             TeamMonth.objects.filter(**by_month, month__gte=period.start, month__lte=end)
             .values("team_id")
-            .annotate(w=Sum("weeks"), p=Sum("people"), r=Sum("reports"))
+            .annotate(w=Sum("weeks"), p=_sum("people"), r=_sum("reports"))
             .values_list("team_id", "w", "p", "r")
         )
     for team_id, done, helped, filed in plain_rows(sums):  # integers: no converters needed
@@ -435,7 +442,7 @@ def _targets_met(
         for team_id, service_id, done in plain_rows(
             TeamMonthOutcome.objects.filter(**totals_filter, **months, service_id__in=services)
             .values("team_id", "service_id")
-            .annotate(c=Sum("completed"))
+            .annotate(c=_sum("completed"))
             .values_list("team_id", "service_id", "c")
         ):
             completed[team_id, service_id] = done or 0
@@ -445,7 +452,7 @@ def _targets_met(
             plain_rows(
                 TeamMonth.objects.filter(**totals_filter, **months)
                 .values("team_id")
-                .annotate(r=Sum("reports"))
+                .annotate(r=_sum("reports"))
                 .values_list("team_id", "r")
             )
         )
