@@ -481,7 +481,11 @@ def _text(response) -> str:
 
         book = load_workbook(io.BytesIO(raw), read_only=True)
         return "\n".join(
-            str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row if value
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value
         )
     if "wordprocessingml" in kind:
         from docx import Document
