@@ -1220,6 +1220,14 @@ def _run_together(*jobs):
     return results
 
 
+# Threads with their own connections to SQLite's in-memory test database: Django never closes those (closing
+# would destroy the database), and a connection a failed writer left behind holds a table lock that later
+# blocked the live server of the next browser test for good (CI hung there). SQLite's concurrency is the
+# laptop demo's; the import tests race two real processes on a database file instead.
+RACES = pytest.mark.skipif(not IS_POSTGRES, reason="races between threads need PostgreSQL (see RACES)")
+
+
+@RACES
 def test_two_bulk_creations_of_one_team_at_once_make_no_duplicates(transactional_db, tree, people, rosters):
     for n in range(12):
         add_member(actor=None, team=rosters.coc_leu, full_name=f"Người {n}", phone=f"09878880{n:02d}")
@@ -1236,6 +1244,7 @@ def test_two_bulk_creations_of_one_team_at_once_make_no_duplicates(transactional
         assert User.objects.filter(phone__startswith="09878880").count() == 12
 
 
+@RACES
 def test_two_redemptions_of_one_code_at_once_set_exactly_one_password(
     transactional_db, tree, people, rosters
 ):
