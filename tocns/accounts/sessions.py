@@ -87,9 +87,11 @@ def seen(request, now) -> None:
 
 
 def open_sessions(user):
-    """The person's sessions that still sign them in (expired ones are dropped from the list)."""
+    """The person's sessions that still sign them in; the rows of those that ended (expired, signed out by
+    a new password elsewhere, cleared by Django's clearsessions) are deleted as the list is read."""
     live = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
-    return UserSession.objects.filter(user=user, session_key__in=live).order_by("-last_seen_at", "-pk")
+    UserSession.objects.filter(user=user).exclude(session_key__in=live).delete()
+    return UserSession.objects.filter(user=user).order_by("-last_seen_at", "-pk")
 
 
 @transaction.atomic

@@ -173,7 +173,15 @@ def activate_view(request, token: str | None = None):
                 return _signed_in(request, user, form.cleaned_data["remember"])
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "code": code, "masked": mask_phone(code.user.phone) if code else ""}
+    context = {
+        "form": form,
+        "code": code,
+        "masked": mask_phone(code.user.phone) if code else "",
+        # Someone else is signed in on this browser (an officer trying a member's link): setting the password
+        # signs them out and signs the code's owner in.
+        "other_signed_in": request.user.is_authenticated
+        and (code is None or code.user_id != request.user.pk),
+    }
     return render(request, "accounts/activate.html", context, status=status)
 
 

@@ -222,3 +222,13 @@ def test_forgot_password_says_who_issues_a_new_code(db):
     page = Client().get("/quen-mat-khau/").text
     assert "tổ trưởng" in page and "cán bộ" in page and "SMS" in page
     assert "/quen-mat-khau/" in Client().get("/dang-nhap/").text
+
+
+def test_opening_someone_elses_link_while_signed_in_warns_before_switching(people):
+    user = fresh_account()
+    issued = codes.issue(actor=None, user=user)
+    officer = Client()
+    officer.force_login(people.commune_officer)
+    page = officer.get(f"/kich-hoat/{issued.token}")
+    assert "đang đăng nhập bằng tài khoản canbo.xa" in page.text
+    assert "đang đăng nhập bằng" not in Client().get(f"/kich-hoat/{issued.token}").text

@@ -316,3 +316,20 @@ def test_dashboards_show_who_has_an_account_and_used_it(tree, people, rosters, c
     assert (row.members, row.accounts, row.active) == (6, 4, 1)
     assert kept.context["board"].adoption.with_account == 4
     assert 'id="adoption"' in kept.text
+
+
+def test_sessions_that_ended_leave_the_list(people):
+    from tocns.accounts.models import UserSession
+
+    gone, here = Client(), Client()
+    for client in (gone, here):
+        client.post("/dang-nhap/", {"username": "thanhvien", "password": PASSWORD})
+    gone.post("/dang-xuat/")
+    Session.objects.filter(session_key=gone.session.session_key).delete()
+    assert UserSession.objects.filter(user=people.team_member).count() == 1  # signing out removed its row
+    UserSession.objects.create(
+        user=people.team_member, session_key="het-han-tu-lau", device="Android · Chrome"
+    )
+    page = here.get("/tai-khoan-cua-toi/")
+    assert page.status_code == 200 and len(page.context["sessions"]) == 1
+    assert not UserSession.objects.filter(session_key="het-han-tu-lau").exists()
