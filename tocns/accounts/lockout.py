@@ -41,10 +41,11 @@ def _locked(key: str) -> datetime.datetime | None:
 
 @transaction.atomic
 def register_failure(identifier: str) -> datetime.datetime | None:
-    return _failure(_key(identifier), settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCK_MINUTES)
+    lock = _failure(_key(identifier), settings.LOGIN_MAX_FAILURES, settings.LOGIN_LOCK_MINUTES)
+    return lock.locked_until if lock.locked_until and lock.locked_until > timezone.now() else None
 
 
-def _failure(key: str, most: int, minutes: int) -> datetime.datetime | None:
+def _failure(key: str, most: int, minutes: int) -> LoginLock:
     now = timezone.now()
     window = datetime.timedelta(minutes=minutes)
     lock, _ = LoginLock.objects.select_for_update().get_or_create(identifier=key)
@@ -54,7 +55,7 @@ def _failure(key: str, most: int, minutes: int) -> datetime.datetime | None:
     if lock.failures >= most:
         lock.locked_until = now + window
     lock.save()
-    return lock.locked_until if lock.locked_until and lock.locked_until > now else None
+    return lock
 
 
 def register_success(identifier: str) -> None:
@@ -82,8 +83,7 @@ def address_locked_until(address: str) -> datetime.datetime | None:
 
 
 @transaction.atomic
-def register_address_failure(address: str) -> bool:
-    """Count a wrong try from the address; True when this one locks it (to be logged once)."""
-    _failure(ADDRESS_PREFIX + address, settings.ADDRESS_MAX_FAILURES, settings.ADDRESS_LOCK_MINUTES)
-    lock = LoginLock.objects.get(identifier=ADDRESS_PREFIX + address)
-    return lock.failures == settings.ADDRESS_MAX_FAILURES
+def register_address_failure(address: str) -> LoginLock | None:
+    """Count a wrong try from the address; its lock when this try locks it (to be logged once), else None."""
+    lock = _failure(ADDRESS_PREFIX + address, settings.ADDRESS_MAX_FAILURES, settings.ADDRESS_LOCK_MINUTES)
+    return lock if lock.failures == settings.ADDRESS_MAX_FAILURES else None

@@ -112,12 +112,10 @@ def _address_wait(request):
 def _failed_try(request) -> None:
     """A wrong code or password from this address; the try that locks it is logged."""
     address = lockout.client_address(request)
-    if lockout.register_address_failure(address):
+    lock = lockout.register_address_failure(address)
+    if lock is not None:
         from tocns.audit.services import record
 
-        from .models import LoginLock
-
-        lock = LoginLock.objects.get(identifier=lockout.ADDRESS_PREFIX + address)
         record(actor=None, action="address_locked", obj=lock, unit_path="", after={"address": address})
 
 

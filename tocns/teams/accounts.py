@@ -21,6 +21,7 @@ from tocns.core.text import fold
 from tocns.reports import stamps
 
 from .models import Member, MemberRole, TeamStatus
+from .selectors import Coverage
 
 TEAM_ROLES = (Role.TEAM_LEADER, Role.TEAM_MEMBER)
 ACTIVE_DAYS = 30  # "used tocns lately", on the dashboards and the accounts pages
@@ -125,7 +126,7 @@ def create_accounts(*, actor, members) -> BulkPlan:
     ids = list(members.values_list("pk", flat=True))
     for chunk in _chunks(ids):
         list(Member.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
-    result = plan(Member.objects.filter(pk__in=ids) if len(ids) <= CHUNK else members)
+    result = plan(members)  # again, now that nobody else can change these members
     now = timezone.now()
     unusable = make_password(None)
     made: dict[str, User] = {}
@@ -249,17 +250,13 @@ class Adoption:
     with_account: int = 0
     active: int = 0  # used tocns in the last ACTIVE_DAYS days
 
-    @staticmethod
-    def _share(part, whole):
-        return round(100 * part / whole) if whole else None
-
     @property
     def account_share(self):
-        return self._share(self.with_account, self.members)
+        return Coverage.share(self.with_account, self.members)
 
     @property
     def active_share(self):
-        return self._share(self.active, self.members)
+        return Coverage.share(self.active, self.members)
 
     def add(self, members: int, with_account: int, active: int) -> None:
         self.members += members
