@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 from tocns.audit import services as audit
-from tocns.core.middleware import CONTROL_CHARACTERS
+from tocns.core.text import CONTROL_CHARACTERS
 from tocns.reports import totals
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind

@@ -11,17 +11,13 @@ from django.http import Http404, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
-# NUL and the other C0 controls but tab, newline and carriage return; DEL.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from tocns.core.text import CONTROL_CHARACTERS, strip_controls
+
 _ANY_IN_PATH = re.compile("[\x00-\x1f\x7f]")
 # The same, percent-encoded or raw, in a query string or a urlencoded body: most requests have none, and
 # this one search is all they pay.
 _ENCODED = re.compile(rb"%(?:0[0-8bcef]|1[0-9a-f]|7f)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", re.IGNORECASE)
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-def strip_controls(text: str) -> str:
-    return CONTROL_CHARACTERS.sub("", text)
 
 
 def _cleaned(data: QueryDict) -> QueryDict:

@@ -61,3 +61,12 @@ def vi_key(text: str) -> tuple:
     if base is not None:
         add(base, shape, tone)
     return tuple(letters), tuple(tones), tuple(capitals), text
+
+
+# NUL and the other C0 controls but tab, newline and carriage return; DEL. Nobody types one; PostgreSQL
+# refuses NUL in any text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
