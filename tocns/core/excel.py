@@ -4,7 +4,6 @@ its spelling, and writing workbooks (templates, exports). Shared by every import
 import datetime
 import io
 import operator
-import re
 import time
 import zipfile
 import zlib
@@ -14,11 +13,11 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .text import fold
+from .excel_headers import Column, Header, HeaderCell, column_index, find_header, headers_of, missing
 
-# Communes often put a title ("DANH SÁCH ...", the commune's name) above the header row.
-HEADER_SEARCH_ROWS = 10
-_PUNCTUATION = re.compile(r"[^0-9a-z]+")
+# Communes put titles above the header row: the commune's name, the national motto, "DANH SÁCH ...", a
+# date line, blank rows between them.
+HEADER_SEARCH_ROWS = 15
 MAX_ROW_MESSAGE = 1000
 # The preview lists the first row errors, and how many more there are.
 SHOWN_ERRORS = 200
@@ -26,6 +25,17 @@ SHOWN_ERRORS = 200
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read: not an .xlsx, empty, or without the expected columns."""
+
+
+class MissingColumns(ImportFileError):
+    """No sheet has a header with every required column. Says which are missing ((key, label) pairs) and
+    what the closest sheet's header row holds ((letter, text) pairs), so the officer can point at them."""
+
+    def __init__(self, message: str, *, missing: list[tuple[str, str]], headers: list, sheet_name: str):
+        super().__init__(message)
+        self.missing = missing
+        self.headers = [(cell.letter, cell.header) for cell in headers]
+        self.sheet_name = sheet_name
 
 
 @dataclass
@@ -40,24 +50,6 @@ class RowError:
         if len(text) > MAX_ROW_MESSAGE:  # a guard: messages quote cells through shown()
             text = text[: MAX_ROW_MESSAGE - 1] + "…"
         return cls(row, text[:1].upper() + text[1:])
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str  # the spelling templates and exports use
-    aliases: tuple[str, ...] = ()  # other spellings seen in real files
-
-    def spellings(self) -> set[str]:
-        return {header_key(self.label), *(header_key(a) for a in self.aliases)}
-
-
-def header_key(text) -> str:
-    """A header cell as compared: no case, no diacritics, punctuation as spaces ("Mã xã/phường (*)"
-    and "ma xa - phuong" are the same column)."""
-    if text is None:
-        return ""
-    return " ".join(_PUNCTUATION.sub(" ", fold(str(text))).split())
 
 
 def is_blank(value) -> bool:
@@ -81,6 +73,17 @@ class Table:
     rows: Iterator[tuple[int, tuple]]
     header_row: int = 1  # where the header was found, title rows above it
     reader: "SheetReader | None" = None  # counts the rows read and the time taken
+    header: Header | None = None
+    sheet_name: str = ""
+    sheet_count: int = 1
+
+    def cell(self, key: str) -> HeaderCell:
+        """The column of `key` as the officer sees it: letter and header text."""
+        return self.header.cell(key)
+
+    @property
+    def ignored(self) -> list[HeaderCell]:
+        return self.header.ignored if self.header else []
 
 
 @dataclass(frozen=True)
@@ -210,7 +213,7 @@ def check_archive(data: bytes, limits: ReadLimits) -> None:
 
 @dataclass
 class OpenedSheet:
-    """The first worksheet of a workbook, not yet read: where it is in the zip and what its cells need."""
+    """One worksheet of a workbook, not yet read: where it is in the zip and what its cells need."""
 
     archive: zipfile.ZipFile
     path: str
@@ -218,6 +221,7 @@ class OpenedSheet:
     epoch: object
     date_formats: set
     timedelta_formats: set
+    title: str = ""
 
     def open(self):
         return self.archive.open(self.path)
@@ -247,18 +251,66 @@ class OpenedSheet:
         return 0, 0
 
 
-def _open_workbook(data: bytes, limits: ReadLimits) -> OpenedSheet:
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NOT_XLSX = "Tệp không phải là tệp Excel .xlsx. Hãy lưu tệp dưới dạng .xlsx rồi tải lên lại."
+
+
+def _not_a_workbook(data: bytes) -> str | None:
+    """Why the upload is not an .xlsx at all, said the way the officer can act on it; None when it is a zip."""
+    if data[:8] == _OLE_MAGIC:
+        # Excel keeps a workbook saved with a password in an OLE container, as an "EncryptedPackage" stream;
+        # an OLE file without one is an old .xls (or .doc).
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return _(
+                "Tệp Excel được đặt mật khẩu nên không đọc được. Hãy mở tệp bằng Excel, gỡ mật khẩu (Tệp › Thông "
+                "tin › Bảo vệ sổ làm việc) rồi lưu và tải lên lại."
+            )
+        return _(
+            "Đây là tệp Excel cũ (.xls). Hãy mở tệp bằng Excel hoặc LibreOffice, chọn Lưu thành › Sổ làm việc "
+            "Excel (.xlsx) rồi tải lên lại."
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return _(_NOT_XLSX)
+    return None
+
+
+def _zip_kind_problem(archive: zipfile.ZipFile) -> str | None:
+    """A zip that is not a workbook: an OpenDocument sheet (.ods), a Word file, anything else."""
+    names = set(archive.namelist())
+    if any(n.startswith("xl/") for n in names) or "[Content_Types].xml" in names and any(
+        "sheet.main" in t or "macroEnabled.main" in t for t in _part_types(archive).values()
+    ):
+        return None
+    if "mimetype" in names:
+        try:
+            kind = archive.read("mimetype")[:100]
+        except (zipfile.BadZipFile, zlib.error, ValueError, KeyError):
+            kind = b""
+        if b"opendocument.spreadsheet" in kind:
+            return _(
+                "Đây là tệp bảng tính OpenDocument (.ods). Hãy mở bằng LibreOffice, chọn Lưu thành › Excel 2007-365 "
+                "(.xlsx) rồi tải lên lại."
+            )
+    if any(n.startswith("word/") for n in names):
+        return _("Đây là tệp Word, không phải tệp Excel .xlsx. Hãy tải lên tệp Excel có danh sách.")
+    return _(_NOT_XLSX)
+
+
+def _open_workbook(data: bytes, limits: ReadLimits) -> list[OpenedSheet]:
+    """The workbook's worksheets in their order (chart sheets left out), sharing one open archive."""
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.styles.stylesheet import apply_stylesheet
 
     if not data:
         raise ImportFileError(_("Tệp trống."))
-    # An .xlsx is a zip; checking first turns a .xls, .csv or renamed file into a clear message.
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(
-            _("Tệp không phải là tệp Excel .xlsx. Hãy lưu tệp dưới dạng .xlsx rồi tải lên lại.")
-        )
+    problem = _not_a_workbook(data)
+    if problem:
+        raise ImportFileError(problem)
     check_archive(data, limits)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        problem = _zip_kind_problem(archive)
+    if problem:
+        raise ImportFileError(problem)
     # load_workbook(read_only=True) minus what an import does not use: it would also size every sheet,
     # walking the whole of each one that has no <dimension> (files written by openpyxl and others).
     try:
@@ -267,17 +319,29 @@ def _open_workbook(data: bytes, limits: ReadLimits) -> OpenedSheet:
         reader.read_strings()
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
-        path = next(
-            rel.target
-            for _sheet, rel in reader.parser.find_sheets()
+        found = [
+            (sheet.name, rel.target)
+            for sheet, rel in reader.parser.find_sheets()
             if rel.target in reader.valid_files and "chartsheet" not in rel.Type
-        )
+        ]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_(_DAMAGED)) from exc
+    if not found:
+        reader.archive.close()
+        raise ImportFileError(_("Tệp không có trang tính nào."))
     wb = reader.wb
-    return OpenedSheet(
-        reader.archive, path, reader.shared_strings, wb.epoch, wb._date_formats, wb._timedelta_formats
-    )
+    return [
+        OpenedSheet(
+            reader.archive,
+            path,
+            reader.shared_strings,
+            wb.epoch,
+            wb._date_formats,
+            wb._timedelta_formats,
+            title=title or "",
+        )
+        for title, path in found
+    ]
 
 
 def _check_declared_size(sheet: OpenedSheet, limits: ReadLimits) -> None:
@@ -415,83 +479,103 @@ class SheetReader:
                     element.clear()  # columns, views, formatting before the rows: not kept
 
 
-def _match_header(cells: tuple, columns: list[Column]) -> dict[str, int]:
-    keys = [header_key(c) for c in cells]
-    found = {}
-    for column in columns:
-        spellings = column.spellings()
-        for index, key in enumerate(keys):
-            if key in spellings:
-                found[column.key] = index  # the first matching column wins
-                break
-    return found
+def _head(rows: Iterator) -> list[tuple[int, tuple]]:
+    head = []
+    for number, values in rows:
+        head.append((number, values))
+        if len(head) == HEADER_SEARCH_ROWS:
+            break
+    return head
 
 
-def _missing(found: dict[str, int], columns: list[Column], required: list[tuple[str, ...]]) -> list[str]:
-    labels = {c.key: c.label for c in columns}
-    return [
-        _(" hoặc ").join(labels[k] for k in group) for group in required if not any(k in found for k in group)
-    ]
+def _has_text(rows) -> bool:
+    return any(not is_blank(v) for _number, values in rows for v in values)
+
+
+def _sheet_label(sheet: OpenedSheet, count: int) -> str:
+    if count > 1:
+        return _("trang tính “%(name)s”, trong %(count)d trang tính của tệp") % {
+            "name": shown(sheet.title, 40),
+            "count": count,
+        }
+    return _("trang tính “%(name)s”") % {"name": shown(sheet.title, 40)}
 
 
 @contextmanager
 def read_table(
-    data: bytes, columns: list[Column], *, required: list[tuple[str, ...]], limits: ReadLimits | None = None
+    data: bytes,
+    columns: list[Column],
+    *,
+    required: list[tuple[str, ...]],
+    limits: ReadLimits | None = None,
+    extra: dict[str, tuple[str, ...]] | None = None,
+    chosen: dict[str, str] | None = None,
 ) -> Iterator[Table]:
-    """Open the first sheet of an uploaded .xlsx and give its data rows, column by column key.
+    """Open an uploaded .xlsx and give the data rows of its first sheet that has a header, column by key.
 
     `required` lists groups of keys: each group needs at least one of its columns ("Mã xã" or "Xã").
-    Column order, extra columns and the spelling of headers do not matter. Rows whose known cells are
-    all empty are skipped (a numbered but empty "STT" row is not a row). The rows are read lazily, so
-    use them inside the `with` block. Reading stops with ImportFileError at the first limit passed
-    (ReadLimits, from the settings unless given)."""
+    Column order, extra columns and the spelling of headers do not matter (excel_headers). `extra` adds
+    spellings per key (what the officer said a header means, last time); `chosen` names the column of a key
+    by its letter ({"full_name": "C"}). Rows whose known cells are all empty are skipped (a numbered but
+    empty "STT" row is not a row). The rows are read lazily, so use them inside the `with` block. Reading
+    stops with ImportFileError at the first limit passed (ReadLimits, from the settings unless given), and
+    with MissingColumns when no sheet has every required column."""
     limits = limits or ReadLimits.from_settings()
-    sheet = _open_workbook(data, limits)
+    sheets = _open_workbook(data, limits)
+    picked = {k: i for k, letter in (chosen or {}).items() if (i := column_index(letter)) is not None}
     try:
-        _check_declared_size(sheet, limits)
-        reader = SheetReader(sheet, limits)
-        try:
-            rows = iter(reader)
-            head = []
-            for number, values in rows:
-                head.append((number, values))
-                if len(head) == HEADER_SEARCH_ROWS:
-                    break
-            if not any(not is_blank(v) for _number, values in head for v in values) and not any(
-                not is_blank(v) for _number, values in rows for v in values
-            ):
-                raise ImportFileError(_("Tệp trống: không có dòng tiêu đề và dữ liệu."))
-        except ImportFileError:
-            raise
-        except Exception as exc:  # a damaged sheet can fail only once its rows are parsed
-            raise ImportFileError(_(_DAMAGED)) from exc
-        best: tuple[int, dict[str, int]] | None = None
-        for position, (_number, values) in enumerate(head):
-            found = _match_header(values, columns)
-            if not _missing(found, columns, required):
-                best = (position, found)
-                break
-        if best is None:
-            # Name what is missing from the row that came closest to a header.
-            closest = max((_match_header(v, columns) for _n, v in head), key=len, default={})
-            raise ImportFileError(
-                _("Thiếu cột: %(missing)s. Dòng tiêu đề phải có các cột: %(expected)s (xem tệp mẫu).")
-                % {
-                    "missing": ", ".join(_missing(closest, columns, required)),
-                    "expected": ", ".join(_missing({}, columns, required)),
-                }
+        closest = None  # (columns found, sheet, the closest row's cells, the columns found in it)
+        for sheet in sheets:
+            _check_declared_size(sheet, limits)
+            reader = SheetReader(sheet, limits)
+            try:
+                rows = iter(reader)
+                head = _head(rows)
+                if not _has_text(head):
+                    if _has_text(rows):  # far below: not a header row anyone would look for
+                        closest = closest or (0, sheet, (), {})
+                    continue
+                position, header = find_header(head, columns, required, extra=extra, chosen=picked)
+            except ImportFileError:
+                raise
+            except Exception as exc:  # a damaged sheet can fail only once its rows are parsed
+                raise ImportFileError(_(_DAMAGED)) from exc
+            if position is None:
+                near, found = header
+                if closest is None or len(found) > closest[0]:
+                    closest = (len(found), sheet, head[near][1], found)
+                continue
+            keys = list(header.found)
+            yield Table(
+                keys=keys,
+                rows=_data_rows(head[position + header.rows :], rows, [header.found[k] for k in keys]),
+                header_row=head[position][0],
+                reader=reader,
+                header=header,
+                sheet_name=sheet.title,
+                sheet_count=len(sheets),
             )
-        position, found = best
-        keys = list(found)
-        indexes = [found[k] for k in keys]
-        yield Table(
-            keys=keys,
-            rows=_data_rows(head[position + 1 :], rows, indexes),
-            header_row=head[position][0],
-            reader=reader,
+            return
+        if closest is None:
+            raise ImportFileError(_("Tệp trống: không có dòng tiêu đề và dữ liệu."))
+        _count, sheet, values, found = closest
+        lacking = missing(found, columns, required)
+        raise MissingColumns(
+            _(
+                "Thiếu cột: %(missing)s (đã tìm trong %(where)s). Dòng tiêu đề cần có các cột: "
+                "%(expected)s. Hãy chọn cột tương ứng, hoặc sửa dòng tiêu đề theo tệp mẫu."
+            )
+            % {
+                "missing": ", ".join(label for _key, label in lacking),
+                "where": _sheet_label(sheet, len(sheets)),
+                "expected": ", ".join(label for _key, label in missing({}, columns, required)),
+            },
+            missing=lacking,
+            headers=headers_of(values),
+            sheet_name=sheet.title,
         )
     finally:
-        sheet.close()
+        sheets[0].close()
 
 
 def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[tuple[int, tuple]]:

@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 from tocns.accounts.phones import normalize_phone
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import Column, ImportFileError, RowError, cell_text, header_key, read_table, shown
+from tocns.core.excel import ImportFileError, RowError, cell_text, read_table, shown
+from tocns.core.excel_headers import Column, header_key
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps

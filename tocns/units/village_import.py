@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import Column, ImportFileError, RowError, Sheet, read_table, shown, write_workbook
+from tocns.core.excel import ImportFileError, RowError, Sheet, read_table, shown, write_workbook
+from tocns.core.excel_headers import Column
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from tocns.core import excel
-from tocns.core.excel import HEADER_SEARCH_ROWS, Column, ImportFileError, read_table
+from tocns.core.excel import HEADER_SEARCH_ROWS, ImportFileError, read_table
+from tocns.core.excel_headers import Column
 from tocns.core.import_flow import UPLOAD_DIR, purge_uploads
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
