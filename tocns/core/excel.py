@@ -277,8 +277,10 @@ def _not_a_workbook(data: bytes) -> str | None:
 def _zip_kind_problem(archive: zipfile.ZipFile) -> str | None:
     """A zip that is not a workbook: an OpenDocument sheet (.ods), a Word file, anything else."""
     names = set(archive.namelist())
-    if any(n.startswith("xl/") for n in names) or "[Content_Types].xml" in names and any(
-        "sheet.main" in t or "macroEnabled.main" in t for t in _part_types(archive).values()
+    if (
+        any(n.startswith("xl/") for n in names)
+        or "[Content_Types].xml" in names
+        and any("sheet.main" in t or "macroEnabled.main" in t for t in _part_types(archive).values())
     ):
         return None
     if "mimetype" in names:
@@ -576,6 +578,56 @@ def read_table(
         )
     finally:
         sheets[0].close()
+
+
+@dataclass
+class ParsedFile:
+    """An upload's data rows, each (sheet row number, cells in the order of the keys asked for; a column
+    the file does not have reads as blank), with where each column was found, for messages that point."""
+
+    rows: list[tuple[int, tuple]]
+    cells: dict[str, HeaderCell]
+    ignored: list[HeaderCell]
+    sheet_name: str = ""
+    sheet_count: int = 1
+    header_row: int = 1
+
+    def where(self, key: str) -> str:
+        """ "cột H (SĐT)": the column as the officer's file shows it; "" when the file has no such column."""
+        cell = self.cells.get(key)
+        return _("cột %(column)s") % {"column": cell} if cell else ""
+
+    def problem(self, key: str, text: str) -> str:
+        """A row's problem with one cell, prefixed by where the cell is."""
+        where = self.where(key)
+        return f"{where}: {text}" if where else text
+
+
+def parse_file(
+    data: bytes,
+    columns: list[Column],
+    keys: list[str],
+    *,
+    required: list[tuple[str, ...]],
+    extra: dict[str, tuple[str, ...]] | None = None,
+    chosen: dict[str, str] | None = None,
+) -> ParsedFile:
+    """read_table() whole: every data row, laid out as `keys`; no database."""
+    with read_table(data, columns, required=required, extra=extra, chosen=chosen) as table:
+        positions = [table.keys.index(k) if k in table.keys else len(table.keys) for k in keys]
+        layout = operator.itemgetter(*positions)
+        rows = [(number, layout((*cells, None))) for number, cells in table.rows]
+        parsed = ParsedFile(
+            rows=rows,
+            cells={k: table.cell(k) for k in table.keys},
+            ignored=table.ignored,
+            sheet_name=table.sheet_name,
+            sheet_count=table.sheet_count,
+            header_row=table.header_row,
+        )
+    if not rows:
+        raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
+    return parsed
 
 
 def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[tuple[int, tuple]]:

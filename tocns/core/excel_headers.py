@@ -39,7 +39,7 @@ def column_letter(index: int) -> str:
 
 
 def column_index(letter: str) -> int | None:
-    """"A" -> 0; None for anything that is not a column letter."""
+    """ "A" -> 0; None for anything that is not a column letter."""
     letter = (letter or "").strip().upper()
     if not letter or not letter.isascii() or not letter.isalpha() or len(letter) > 3:
         return None
@@ -106,9 +106,7 @@ def match(cells: tuple, columns, extra: dict[str, tuple] | None = None, taken=()
     found = {}
     for column in columns:
         ranks = column.ranks((extra or {}).get(column.key, ()))
-        best = min(
-            ((ranks[k], i) for i, k in enumerate(keys) if k in ranks and i not in taken), default=None
-        )
+        best = min(((ranks[k], i) for i, k in enumerate(keys) if k in ranks and i not in taken), default=None)
         if best is not None:
             found[column.key] = best[1]
             taken.add(best[1])
@@ -168,7 +166,7 @@ def _header(head, position: int, found: dict[str, int], columns, extra) -> Heade
 
 
 def _is_column_numbers(values: tuple) -> bool:
-    """"(1) (2) (3) …" or 1 2 3 … under the header: at least two cells, all numbers, increasing."""
+    """ "(1) (2) (3) …" or 1 2 3 … under the header: at least two cells, all numbers, increasing."""
     filled = [_text(v) for v in values if _text(v)]
     if len(filled) < 2 or not all(_COLUMN_NUMBER.match(t) for t in filled):
         return False

@@ -43,13 +43,21 @@ class MemberRole(models.TextChoices):
 
 
 class Affiliation(models.TextChoices):
-    VILLAGE_HEAD = "village_head", _("Trưởng thôn / Bí thư chi bộ")
+    """Where a member comes from in the village, as rosters say it. "village_head" was once labelled
+    "Trưởng thôn / Bí thư chi bộ"; the party secretary has had a choice of their own since 0004."""
+
+    PARTY = "party", _("Bí thư chi bộ / Đảng viên")
+    VILLAGE_HEAD = "village_head", _("Trưởng thôn")
+    POLICE = "police", _("Công an")
     YOUTH_UNION = "youth_union", _("Đoàn thanh niên")
     WOMEN_UNION = "women_union", _("Hội phụ nữ")
-    POLICE = "police", _("Công an")
-    POST_TELECOM = "post_telecom", _("Bưu điện / viễn thông")
+    FARMERS_UNION = "farmers_union", _("Hội nông dân")
+    VETERANS = "veterans", _("Hội cựu chiến binh")
     TEACHER = "teacher", _("Giáo viên")
+    VILLAGE_HEALTH = "village_health", _("Y tế thôn bản")
+    POST_TELECOM = "post_telecom", _("Bưu điện / viễn thông")
     ELDER = "elder", _("Người có uy tín")
+    BUSINESS = "business", _("Doanh nghiệp / hợp tác xã")
     OTHER = "other", _("Khác")
 
 
@@ -83,6 +91,8 @@ class Member(models.Model):
     affiliation = models.CharField(
         _("thành phần"), max_length=20, choices=Affiliation.choices, default=Affiliation.OTHER
     )
+    # What the roster said when it was none of the choices ("Chi hội người cao tuổi"): kept as written.
+    affiliation_note = models.CharField(_("thành phần (ghi rõ)"), max_length=100, blank=True)
     has_smartphone = models.BooleanField(_("có điện thoại thông minh"), default=False)
     # Has attended at least one class: kept by training.services.mark_attendance (see sync_trained), so
     # a province's capacity figures count a flag instead of looking up every member's enrolments.

@@ -97,7 +97,11 @@ def build_roster_template() -> bytes:
     guide = [
         [_("Mã xã"), _("Mã xã hoặc tên xã (một trong hai)"), _("Mã 5 chữ số của xã/phường/đặc khu")],
         [_("Xã"), _("Mã xã hoặc tên xã (một trong hai)"), _("Tên xã/phường/đặc khu, dùng khi không ghi mã")],
-        [_("Thôn"), _("Bắt buộc"), _("Tên thôn/bản/tổ dân phố đã có trong hệ thống")],
+        [
+            _("Thôn"),
+            _("Bắt buộc"),
+            _("Tên thôn/bản/tổ dân phố; thôn chưa có trong hệ thống được tạo khi nhập nếu bạn đồng ý"),
+        ],
         [
             _("Tên tổ"),
             _("Không bắt buộc"),

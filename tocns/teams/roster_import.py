@@ -24,6 +24,7 @@ import gc
 import itertools
 import json
 import operator
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,23 +36,36 @@ from django.utils.translation import gettext as _
 from tocns.accounts.phones import normalize_phone
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import ImportFileError, RowError, cell_text, read_table, shown
-from tocns.core.excel_headers import Column, header_key
+from tocns.core.excel import ParsedFile, RowError, cell_text, parse_file, shown
+from tocns.core.excel_headers import Column, HeaderCell, header_key
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
 from tocns.units.models import Unit, UnitKind
+from tocns.units.names import place_key
+from tocns.units.services import UNIT_AUDIT_FIELDS, last_village_number, new_unit, village_code
 from tocns.units.village_import import COMMUNE_CODE_COLUMN
 
 from .models import Affiliation, Member, MemberRole, Team, TeamStatus
 from .services import TEAM_AUDIT_FIELDS
 
+# The spellings communes write, closest first (excel_headers ranks them; each file cell serves one column,
+# so the order of the columns matters too: the role claims "Chức vụ" before the affiliation may).
 COLUMNS = [
     COMMUNE_CODE_COLUMN,
     Column(
         "commune_name",
         "Xã",
-        ("ten xa", "xa/phuong", "ten xa/phuong", "xa, phuong", "xa/phuong/dac khu", "ten xa/phuong/dac khu"),
+        (
+            "ten xa",
+            "xa/phuong",
+            "ten xa/phuong",
+            "xa/phuong/dac khu",
+            "ten xa/phuong/dac khu",
+            "phuong",
+            "ten phuong",
+            "don vi hanh chinh cap xa",
+        ),
     ),
     Column(
         "village_name",
@@ -60,18 +74,122 @@ COLUMNS = [
             "ten thon",
             "thon/ban",
             "ten thon/ban",
+            "thon, to dan pho",
+            "ten thon, to dan pho",
             "thon, ban, to dan pho",
-            "thon/ban/to dan pho",
-            "ten thon/ban/to dan pho",
+            "ten thon, ban, to dan pho",
+            "thon/xom",
+            "thon, xom",
+            "ten thon, xom",
+            "thon, ban",
+            "ban",
+            "ten ban",
+            "xom",
+            "ten xom",
+            "ap",
+            "ten ap",
+            "to dan pho",
+            "ten to dan pho",
+            "khu pho",
+            "thon (ban, to dan pho)",
+            "dia ban",
+            "dia ban thon",
         ),
     ),
-    Column("team_name", "Tên tổ", ("to", "to cns", "ten to cns", "ten to cong nghe so")),
-    Column("full_name", "Họ và tên", ("ho ten", "ten thanh vien", "ho va ten thanh vien")),
-    Column("role", "Vai trò", ("vai tro trong to", "chuc vu")),
-    Column("phone", "Số điện thoại", ("dien thoai", "sdt", "so dt")),
-    Column("birth_year", "Năm sinh"),
-    Column("affiliation", "Thành phần"),
-    Column("has_smartphone", "Điện thoại thông minh", ("co dien thoai thong minh", "smartphone")),
+    Column(
+        "team_name",
+        "Tên tổ",
+        (
+            "to",
+            "to cns",
+            "ten to cns",
+            "ten to cong nghe so",
+            "ten to cong nghe so cong dong",
+            "to cong nghe so",
+            "to cong nghe so cong dong",
+            "to cnscd",
+            "ten to cnscd",
+        ),
+    ),
+    Column(
+        "full_name",
+        "Họ và tên",
+        ("ho ten", "ho va ten thanh vien", "ho ten thanh vien", "ten thanh vien", "ho va ten nguoi tham gia"),
+    ),
+    Column(
+        "role",
+        "Vai trò",
+        (
+            "vai tro trong to",
+            "chuc vu trong to",
+            "nhiem vu trong to",
+            "chuc danh trong to",
+            "vi tri trong to",
+            "vai tro trong to cns",
+            "chuc vu trong to cns",
+            "nhiem vu",
+            "chuc vu",
+        ),
+    ),
+    Column(
+        "phone",
+        "Số điện thoại",
+        (
+            "dien thoai",
+            "sdt",
+            "so dt",
+            "dt",
+            "so dien thoai lien he",
+            "dien thoai lien he",
+            "sdt lien he",
+            "so dt lien he",
+            "so dien thoai di dong",
+            "di dong",
+            "so dien thoai (zalo)",
+            "sdt (zalo)",
+        ),
+    ),
+    Column(
+        "birth_year",
+        "Năm sinh",
+        (
+            "nam sinh",
+            "ngay sinh",
+            "ngay thang nam sinh",
+            "ngay, thang, nam sinh",
+            "sinh nam",
+            "ngay/thang/nam sinh",
+        ),
+    ),
+    Column(
+        "affiliation",
+        "Thành phần",
+        (
+            "don vi cong tac",
+            "noi cong tac",
+            "co quan, don vi",
+            "co quan cong tac",
+            "thanh phan tham gia",
+            "chuc vu, don vi cong tac",
+            "chuc vu tai thon",
+            "chuc vu o thon",
+            "chuc danh",
+            "doan the",
+        ),
+        fallback=("chuc vu",),
+    ),
+    Column(
+        "has_smartphone",
+        "Điện thoại thông minh",
+        (
+            "co dien thoai thong minh",
+            "smartphone",
+            "co smartphone",
+            "dien thoai thong minh (co/khong)",
+            "su dung dien thoai thong minh",
+            "dung dien thoai thong minh",
+        ),
+    ),
 ]
 KEYS = [c.key for c in COLUMNS]
 HEADERS = [c.label for c in COLUMNS]
@@ -85,12 +203,23 @@ IMPORT_AUDIT_FIELDS = [
     "phone",
     "role",
     "affiliation",
+    "affiliation_note",
     "has_smartphone",
     "joined_on",
 ]
-UPDATE_FIELDS = ["full_name", "birth_year", "phone", "role", "affiliation", "has_smartphone"]
+UPDATE_FIELDS = [
+    "full_name",
+    "birth_year",
+    "phone",
+    "role",
+    "affiliation",
+    "affiliation_note",
+    "has_smartphone",
+]
 MAX_NAME = Member._meta.get_field("full_name").max_length
+MAX_NOTE = Member._meta.get_field("affiliation_note").max_length
 MAX_TEAM_NAME = Team._meta.get_field("name").max_length
+MAX_VILLAGE_NAME = Unit._meta.get_field("name").max_length
 BATCH = 1000
 # SQLite refuses statements with more than 32,766 parameters; a file may name that many codes.
 IN_CHUNK = 5000
@@ -110,22 +239,110 @@ def _year_limits() -> tuple[int, int]:
 MIN_YEAR, MAX_YEAR = _year_limits()
 
 
-def _role_names() -> dict[str, str]:
-    names = {header_key(label): value for value, label in MemberRole.choices}
-    names.update({header_key(value): value for value in MemberRole.values})
+# What rosters write for each role and affiliation, besides the labels themselves (compared folded).
+ROLE_WORDS = {
+    MemberRole.LEADER: ("truong to", "to truong to cns", "to truong to cong nghe so", "tt", "to truong (tt)"),
+    MemberRole.DEPUTY: ("pho to", "to pho to cns", "pho to truong", "tp"),
+    MemberRole.MEMBER: ("tv", "to vien", "thanh vien to", "uy vien", "thanh vien to cns"),
+}
+AFFILIATION_WORDS = {
+    Affiliation.PARTY: (
+        "bi thu chi bo",
+        "pho bi thu chi bo",
+        "bi thu",
+        "dang vien",
+        "chi bo",
+        "bi thu chi bo thon",
+        "chi uy vien",
+    ),
+    Affiliation.VILLAGE_HEAD: (
+        "truong thon",
+        "pho thon",
+        "pho truong thon",
+        "truong ban",
+        "truong xom",
+        "truong ap",
+        "truong khu pho",
+        "to truong to dan pho",
+        "to truong tdp",
+        # How "village_head" was labelled until 0004: an old export read back keeps what it held.
+        "truong thon / bi thu chi bo",
+    ),
+    Affiliation.POLICE: ("cong an", "cong an vien", "cong an xa", "cong an thon", "cong an phuong"),
+    Affiliation.YOUTH_UNION: (
+        "doan thanh nien",
+        "doan vien",
+        "bi thu doan",
+        "bi thu chi doan",
+        "chi doan",
+        "chi doan thanh nien",
+        "doan tncs ho chi minh",
+    ),
+    Affiliation.WOMEN_UNION: (
+        "hoi phu nu",
+        "chi hoi phu nu",
+        "chi hoi truong phu nu",
+        "hoi lien hiep phu nu",
+        "hoi lhpn",
+        "phu nu",
+    ),
+    Affiliation.FARMERS_UNION: ("hoi nong dan", "chi hoi nong dan", "chi hoi truong nong dan", "nong dan"),
+    Affiliation.VETERANS: (
+        "hoi cuu chien binh",
+        "cuu chien binh",
+        "chi hoi cuu chien binh",
+        "chi hoi truong cuu chien binh",
+        "ccb",
+    ),
+    Affiliation.TEACHER: ("giao vien", "giao vien tieu hoc", "giao vien thcs", "giao vien mam non"),
+    Affiliation.VILLAGE_HEALTH: (
+        "y te thon ban",
+        "y te thon",
+        "y te ban",
+        "nhan vien y te thon ban",
+        "cong tac vien y te",
+        "y te",
+    ),
+    Affiliation.POST_TELECOM: (
+        "buu dien",
+        "vien thong",
+        "buu dien van hoa xa",
+        "nhan vien buu dien",
+        "nhan vien vien thong",
+        "viettel",
+        "vnpt",
+        "mobifone",
+    ),
+    Affiliation.ELDER: ("nguoi co uy tin", "gia lang", "truong ho", "truong dong ho"),
+    Affiliation.BUSINESS: (
+        "doanh nghiep",
+        "hop tac xa",
+        "htx",
+        "ho kinh doanh",
+        "chu ho kinh doanh",
+        "giam doc htx",
+    ),
+}
+
+
+def _names(choices, words: dict) -> dict[str, str]:
+    """Folded label, stored code and the usual words -> the choice. Nothing else maps: a value no list
+    knows is reported as such, never taken for a neighbour."""
+    names = {}
+    for value, label in choices:
+        names.setdefault(header_key(label), value)
+        names.setdefault(header_key(value), value)  # the stored code, "village_head", also works
+        for word in words.get(value, ()):
+            names.setdefault(header_key(word), value)
     return names
+
+
+def _role_names() -> dict[str, str]:
+    return _names(MemberRole.choices, ROLE_WORDS)
 
 
 def _affiliation_names() -> dict[str, str]:
-    """The labels folded, and each half of a two-part label: "Trưởng thôn / Bí thư chi bộ" is also
-    written "Trưởng thôn" or "Bí thư chi bộ"."""
-    names = {}
-    for value, label in Affiliation.choices:
-        names[header_key(label)] = value
-        for part in str(label).split("/"):
-            names.setdefault(header_key(part), value)
-        names[header_key(value)] = value  # the stored code, "village_head", also works
-    return names
+    return _names(Affiliation.choices, AFFILIATION_WORDS)
 
 
 @dataclass(eq=False)
@@ -159,6 +376,7 @@ class MemberRow:
     role: str | None
     affiliation: str | None
     has_smartphone: bool | None
+    affiliation_note: str = ""  # the roster's words when they were none of the choices
     existing: Member | None = None
     changes: dict[str, object] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -175,7 +393,19 @@ class RosterImportResult:
     to_update: list[MemberRow] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Rows that are written, with something the officer should know (an affiliation kept as "Khác").
+    warnings: list[RowError] = field(default_factory=list)
     teams_to_create: list[Team] = field(default_factory=list)
+    # New teams in villages that already have a team: (new team, the village's teams), to look at twice.
+    similar_teams: list[tuple[Team, list[Team]]] = field(default_factory=list)
+    # Villages the rows name that their commune does not have: (commune, name as written). Created with the
+    # rows when the import is asked to (create_villages), errors otherwise.
+    villages_to_create: list[tuple[Unit, str]] = field(default_factory=list)
+    creates_villages: bool = False
+    new_villages: list[Unit] = field(default_factory=list)  # unsaved, when creates_villages
+    ignored_columns: list[HeaderCell] = field(default_factory=list)
+    sheet_name: str = ""
+    sheet_count: int = 1
     written: bool = False
 
     @property
@@ -220,7 +450,16 @@ def _phone(value) -> tuple[str | None, bool]:
     return (phone, True) if phone else (None, False)
 
 
+# A birth date typed as text, either way round: 12/03/1975, 12-3-1975, 1975-03-12, 03/1975, "năm 1975".
+_TEXT_DATE = re.compile(
+    r"(?:\d{1,2}[/.\-])?\d{1,2}[/.\-](?P<last>\d{4})|(?P<first>\d{4})[/.\-]\d{1,2}[/.\-]\d{1,2}|(?:nam )?(?P<year>\d{4})"
+)
+# Excel's day numbers of 1 January 1920 and 31 December 2015: a birth date whose cell lost its date format.
+_SERIAL_DAYS = (7306, 42369)
+
+
 def _year(value) -> tuple[int | None, bool]:
+    """A birth year from a year (1975, "1975") or a birth date (an Excel date, its day number, or text)."""
     if value is None or isinstance(value, bool):
         return None, value is None
     if isinstance(value, datetime.date):  # a birth date typed in the year column
@@ -229,14 +468,39 @@ def _year(value) -> tuple[int | None, bool]:
         if not float(value).is_integer():
             return None, False
         year = int(value)
+        if _SERIAL_DAYS[0] <= year <= _SERIAL_DAYS[1]:
+            year = (datetime.date(1899, 12, 30) + datetime.timedelta(days=year)).year
     else:
-        text = cell_text(value)
+        text = fold(cell_text(value))
         if not text:
             return None, True
-        if not text.isdigit():
+        found = _TEXT_DATE.fullmatch(text)
+        if found is None:
             return None, False
-        year = int(text)
+        year = int(found["last"] or found["first"] or found["year"])
     return (year, True) if MIN_YEAR <= year <= MAX_YEAR else (None, False)
+
+
+# "Tổ CNS", "Tổ CNSCĐ", "Tổ công nghệ số", "Tổ công nghệ số cộng đồng" are one name: compared without them.
+_TEAM_WORDS = (
+    "to cong nghe so cong dong",
+    "to cong nghe so",
+    "to cns cong dong",
+    "to cnscd",
+    "to cns cd",
+    "to cns",
+    "to cn so",
+)
+
+
+def team_key(name: str) -> str:
+    """A team's name as people compare it: "Tổ công nghệ số cộng đồng thôn Na Lang" and "Tổ CNS Na Lang" are
+    the same team of the same village; "Tổ CNS số 2 thôn Na Lang" is another."""
+    key = header_key(name)
+    for words in _TEAM_WORDS:
+        if key.startswith(words + " "):
+            return place_key(key[len(words) + 1 :])
+    return key
 
 
 def _yes_no(value) -> tuple[bool | None, bool]:
@@ -277,10 +541,19 @@ class _Memo(dict):
 
 
 class _Places:
-    """Everything the rows refer to, loaded once; resolves (commune, village, team) cells to a team."""
+    """Everything the rows refer to, loaded once; resolves (commune, village, team) cells to a team.
 
-    def __init__(self, raw: list[tuple], allowed_paths: list[str] | None, lock: bool = False):
+    Villages are matched with or without their kind-of-place word ("Na Lang" is "Thôn Na Lang"), teams
+    without the words for a Tổ CNS ("Tổ công nghệ số thôn Na Lang" is "Tổ CNS thôn Na Lang"). A village the
+    commune does not have is listed (missing); with create_villages it is planned, with its team."""
+
+    def __init__(
+        self, parsed: ParsedFile, allowed_paths: list[str] | None, *, lock=False, create_villages=False
+    ):
+        raw = parsed.rows
+        self.parsed = parsed
         self.allowed_paths = allowed_paths
+        self.create_villages = create_villages
         codes = {_commune_code(v) for v in {cells[0] for _n, cells in raw}} - {""}
         names = {fold(cell_text(v)) for v in {cells[1] for _n, cells in raw}} - {""}
         wanted = set(names)
@@ -306,10 +579,12 @@ class _Places:
             self.by_short[_short_commune(unit.search_name)].append(unit)
 
         self.villages: dict[tuple[int, str], list[Unit]] = defaultdict(list)
+        self.villages_short: dict[tuple[int, str], list[Unit]] = defaultdict(list)
         village_ids = {}
         for chunk in _chunks(communes):
             for village in Unit.objects.current().filter(kind=UnitKind.VILLAGE, parent_id__in=chunk):
                 self.villages[(village.parent_id, village.search_name)].append(village)
+                self.villages_short[(village.parent_id, place_key(village.name))].append(village)
                 village_ids[village.pk] = village
         self.teams: dict[int, list[Team]] = defaultdict(list)
         teams = {}
@@ -329,6 +604,8 @@ class _Places:
                     self.members[member.team_id].append(member)
         self.plans: dict[tuple, TeamPlan] = {}
         self.cache: dict[tuple, tuple[TeamPlan | None, list[str]]] = {}
+        # (commune pk, place key) -> (commune, name as first written; the village planned, if any)
+        self.missing: dict[tuple[int, str], tuple[Unit, str, Unit | None]] = {}
 
     def resolve(self, code_cell, name_cell, village_cell, team_cell) -> tuple[TeamPlan | None, list[str]]:
         key = (code_cell, name_cell, village_cell, team_cell)
@@ -338,11 +615,15 @@ class _Places:
         return found
 
     def _commune(self, code_cell, name_cell) -> tuple[Unit | None, str | None]:
+        at = self.parsed.problem
         code = _commune_code(code_cell)
         if code:
             commune = self.by_code.get(code)
             if commune is None:
-                return None, _("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": shown(code)}
+                return None, at(
+                    "commune_code",
+                    _("không có xã/phường/đặc khu nào mang mã “%(code)s”") % {"code": shown(code_cell)},
+                )
             return commune, None
         name = cell_text(name_cell)
         if not name:
@@ -354,12 +635,15 @@ class _Places:
             mine = [u for u in candidates if self._touches_scope(u)]
             candidates = mine or candidates
         if not candidates:
-            return None, _("không có xã/phường/đặc khu nào tên “%(name)s”") % {"name": shown(name)}
+            return None, at(
+                "commune_name", _("không có xã/phường/đặc khu nào tên “%(name)s”") % {"name": shown(name)}
+            )
         if len(candidates) > 1:
-            return None, _("có %(count)d xã/phường/đặc khu tên “%(name)s”, hãy ghi thêm mã xã") % {
-                "count": len(candidates),
-                "name": shown(name),
-            }
+            return None, at(
+                "commune_name",
+                _("có %(count)d xã/phường/đặc khu tên “%(name)s”, hãy ghi thêm mã xã")
+                % {"count": len(candidates), "name": shown(name)},
+            )
         return candidates[0], None
 
     def _in_scope(self, unit: Unit) -> bool:
@@ -371,7 +655,14 @@ class _Places:
             unit.path.startswith(p) or p.startswith(unit.path) for p in self.allowed_paths
         )
 
+    def _village(self, commune: Unit, name: str) -> tuple[list[Unit], str]:
+        villages = self.villages.get((commune.pk, fold(name)))
+        if not villages:
+            villages = self.villages_short.get((commune.pk, place_key(name)), [])
+        return villages, place_key(name)
+
     def _resolve(self, code_cell, name_cell, village_cell, team_cell) -> tuple[TeamPlan | None, list[str]]:
+        at = self.parsed.problem
         problems = []
         commune, problem = self._commune(code_cell, name_cell)
         if problem:
@@ -379,26 +670,30 @@ class _Places:
         village_name = cell_text(village_cell)
         team_name = cell_text(team_cell)
         if len(team_name) > MAX_TEAM_NAME:
-            problems.append(_("tên tổ dài quá %(max)d ký tự") % {"max": MAX_TEAM_NAME})
+            problems.append(at("team_name", _("tên tổ dài quá %(max)d ký tự") % {"max": MAX_TEAM_NAME}))
         if not village_name:
-            problems.append(_("thiếu tên thôn"))
+            problems.append(at("village_name", _("thiếu tên thôn")))
+        elif len(village_name) > MAX_VILLAGE_NAME:
+            problems.append(
+                at("village_name", _("tên thôn dài quá %(max)d ký tự") % {"max": MAX_VILLAGE_NAME})
+            )
+            village_name = ""
         if commune is None or not village_name:
             return None, problems
         # Which villages a commune has is only told to users who may see some of it.
         if not self._touches_scope(commune):
             problems.append(_("%(name)s không thuộc phạm vi bạn quản lý") % {"name": commune.name})
             return None, problems
-        villages = self.villages.get((commune.pk, fold(village_name)), [])
+        villages, key = self._village(commune, village_name)
         if not villages:
-            problems.append(
-                _("%(commune)s không có thôn/bản/tổ dân phố nào tên “%(name)s” (hãy nhập thôn trước)")
-                % {"commune": commune.name, "name": shown(village_name)}
-            )
-            return None, problems
+            return self._missing_village(commune, village_name, key, team_name, problems)
         if len(villages) > 1:
             problems.append(
-                _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
-                % {"commune": commune.name, "count": len(villages), "name": shown(village_name)}
+                at(
+                    "village_name",
+                    _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
+                    % {"commune": commune.name, "count": len(villages), "name": shown(village_name)},
+                )
             )
             return None, problems
         village = villages[0]
@@ -409,11 +704,43 @@ class _Places:
             return None, problems
         team, problem = self._team(village, team_name)
         if problem:
-            return None, [problem]
+            return None, [at("team_name", problem)]
         return team, []
 
+    def _missing_village(self, commune, name, key, team_name, problems):
+        """A village its commune does not have: planned when the officer asked for it and may create it."""
+        at = self.parsed.problem
+        if not self._in_scope(commune):
+            problems.append(
+                at(
+                    "village_name",
+                    _("%(commune)s chưa có thôn “%(name)s” và bạn không có quyền tạo thôn của xã")
+                    % {"commune": commune.name, "name": shown(name)},
+                )
+            )
+            return None, problems
+        _commune, _name, village = self.missing.setdefault((commune.pk, key), (commune, name, None))
+        if not self.create_villages:
+            problems.append(
+                at(
+                    "village_name",
+                    _("%(commune)s chưa có thôn “%(name)s” (có thể tạo thôn này ngay trong lần nhập)")
+                    % {"commune": commune.name, "name": shown(name)},
+                )
+            )
+            return None, problems
+        if problems:
+            return None, problems
+        if village is None:
+            village = new_unit(
+                code="", name=_name, kind=UnitKind.VILLAGE, parent=commune, division_type=_("thôn")
+            )
+            self.missing[(commune.pk, key)] = (commune, _name, village)
+        plan, problem = self._team(village, team_name)
+        return (plan, []) if problem is None else (None, [at("team_name", problem)])
+
     def _team(self, village: Unit, name: str) -> tuple[TeamPlan | None, str | None]:
-        teams = self.teams.get(village.pk, [])
+        teams = self.teams.get(village.pk, []) if village.pk else []
         if not name:
             # Most villages have one team: a file without team names means that team.
             active = [t for t in teams if t.status == TeamStatus.ACTIVE]
@@ -425,16 +752,16 @@ class _Places:
                     "count": len(active),
                 }
             name = _("Tổ CNS %(village)s") % {"village": village.name}
-        folded = fold(name)
-        same = [t for t in teams if fold(t.name) == folded]
-        # An active team before a dissolved one of the same name.
+        folded, key = fold(name), team_key(name)
+        # The same name first, then the same name in other words; an active team before a dissolved one.
+        same = [t for t in teams if fold(t.name) == folded] or [t for t in teams if team_key(t.name) == key]
         same.sort(key=lambda t: (t.status != TeamStatus.ACTIVE, t.pk))
         if same:
             return self._plan(same[0], village), None
-        key = (village.pk, folded)
-        if key not in self.plans:
-            self.plans[key] = TeamPlan(team=Team(unit=village, name=name), village=village)
-        return self.plans[key], None
+        plan_key = (id(village), key)
+        if plan_key not in self.plans:
+            self.plans[plan_key] = TeamPlan(team=Team(unit=village, name=name), village=village)
+        return self.plans[plan_key], None
 
     def _plan(self, team: Team, village: Unit) -> TeamPlan:
         key = ("team", team.pk)
@@ -449,6 +776,12 @@ class _Places:
                 if member.role == MemberRole.LEADER:
                     plan.leaders.append(member)
         return plan
+
+    def similar(self, team: Team) -> list[Team]:
+        """The village's current teams, for a team the import would add beside them."""
+        if team.unit.pk is None:
+            return []
+        return [t for t in self.teams.get(team.unit.pk, []) if t.status == TeamStatus.ACTIVE]
 
 
 def _years_agree(a: int | None, b: int | None) -> bool:
@@ -545,10 +878,13 @@ def _changes(item: MemberRow) -> dict[str, object]:
         value = getattr(item, name)
         if value is not None and getattr(member, name) != value:
             changes[name] = value
+    # The words kept with "Khác" go with the affiliation: a known one given clears them.
+    if item.affiliation is not None and member.affiliation_note != item.affiliation_note:
+        changes["affiliation_note"] = item.affiliation_note
     return changes
 
 
-def _check_leaders(plan: TeamPlan, rows: list[MemberRow]) -> None:
+def _check_leaders(plan: TeamPlan, rows: list[MemberRow], at) -> None:
     """One current leader per team, counting the leaders already in the database whom the file does
     not move to another role. The rows that would add a second leader get the error."""
     leader_rows = [item for item in rows if item.role == MemberRole.LEADER]
@@ -560,19 +896,29 @@ def _check_leaders(plan: TeamPlan, rows: list[MemberRow]) -> None:
         if item.existing is not None and item.role not in (None, MemberRole.LEADER) and not item.problems
     }
     staying = [m for m in plan.leaders if id(m) not in moved]
+    leader = str(MemberRole.LEADER.label)
     first = None
     for item in leader_rows:
         if item.existing is not None and item.existing.role == MemberRole.LEADER:
             continue  # already the leader: not a second one
         if staying:
             item.problems.append(
-                _(
-                    "tổ đã có tổ trưởng %(name)s; hãy đổi vai trò người đó trước (trong tệp hoặc trên trang tổ)"
+                at(
+                    "role",
+                    _(
+                        "“%(value)s”: tổ đã có tổ trưởng %(name)s; hãy đổi vai trò người đó trước (trong tệp hoặc "
+                        "trên trang tổ)"
+                    )
+                    % {"value": leader, "name": staying[0].full_name},
                 )
-                % {"name": staying[0].full_name}
             )
         elif first is not None:
-            item.problems.append(_("tổ đã có tổ trưởng ở dòng %(row)d") % {"row": first.row})
+            item.problems.append(
+                at(
+                    "role",
+                    _("“%(value)s”: tổ đã có tổ trưởng ở dòng %(row)d") % {"value": leader, "row": first.row},
+                )
+            )
         else:
             first = item
 
@@ -597,34 +943,66 @@ def _without_gc_pauses(function):
     return wrapper
 
 
+def _role_column_is_affiliation(parsed: ParsedFile) -> bool:
+    """A roster whose only "Chức vụ" column holds the members' positions in the village (Trưởng thôn, Công an
+    viên), not their role in the team: more of its distinct values are affiliations than roles."""
+    cell = parsed.cells.get("role")
+    if cell is None or "affiliation" in parsed.cells or header_key(cell.header) != "chuc vu":
+        return False
+    index = KEYS.index("role")
+    values = {header_key(cell_text(cells[index])) for _n, cells in parsed.rows} - {""}
+    roles, affiliations = _role_names(), _affiliation_names()
+    return sum(v in affiliations for v in values) > sum(v in roles for v in values)
+
+
 @_without_gc_pauses
-def parse_roster(data: bytes) -> list[tuple[int, tuple]]:
-    """The file's data rows, each (row number, cells in the order of KEYS); no database."""
-    with read_table(data, COLUMNS, required=REQUIRED) as table:
-        # Every row in the same layout whatever the file's columns: absent columns read as blank.
-        positions = [table.keys.index(k) if k in table.keys else len(table.keys) for k in KEYS]
-        layout = operator.itemgetter(*positions)
-        raw = [(number, layout((*cells, None))) for number, cells in table.rows]
-    if not raw:
-        raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    return raw
+def parse_roster(data: bytes, *, columns: dict[str, str] | None = None, extra=None) -> ParsedFile:
+    """The file's data rows, each (row number, cells in the order of KEYS); no database. `columns`: the
+    officer's choice of column letter per key, `extra`: header spellings they taught before."""
+    parsed = parse_file(data, COLUMNS, KEYS, required=REQUIRED, extra=extra, chosen=columns)
+    if _role_column_is_affiliation(parsed):
+        role, affiliation = KEYS.index("role"), KEYS.index("affiliation")
+        for position, (number, cells) in enumerate(parsed.rows):
+            cells = list(cells)
+            cells[affiliation], cells[role] = cells[role], None
+            parsed.rows[position] = (number, tuple(cells))
+        parsed.cells["affiliation"] = parsed.cells.pop("role")
+    return parsed
 
 
-def read_roster(data: bytes, *, allowed_paths: list[str] | None = None) -> RosterImportResult:
+def read_roster(
+    data: bytes,
+    *,
+    allowed_paths: list[str] | None = None,
+    columns: dict[str, str] | None = None,
+    create_villages: bool = False,
+    extra=None,
+) -> RosterImportResult:
     """Check every row (the dry run). allowed_paths limits which units the user may change (None: all)."""
-    return check_roster(parse_roster(data), allowed_paths=allowed_paths)
+    return check_roster(
+        parse_roster(data, columns=columns, extra=extra),
+        allowed_paths=allowed_paths,
+        create_villages=create_villages,
+    )
 
 
 def import_roster(
-    data: bytes, *, actor=None, allowed_paths: list[str] | None = None, skip_bad_rows: bool = False
+    data: bytes,
+    *,
+    actor=None,
+    allowed_paths: list[str] | None = None,
+    skip_bad_rows: bool = False,
+    columns: dict[str, str] | None = None,
+    create_villages: bool = False,
+    extra=None,
 ) -> RosterImportResult:
     """Read, check and write in one go, one import at a time per commune (core.import_lock): the rows are
     checked against the database only once the communes they name are locked, so a second import of the
     same file waits for the first and then finds everyone already there."""
     return locked_import(
-        check_roster,
+        functools.partial(check_roster, create_villages=create_villages),
         apply_roster,
-        parse_roster(data),
+        parse_roster(data, columns=columns, extra=extra),
         actor=actor,
         allowed_paths=allowed_paths,
         skip_bad_rows=skip_bad_rows,
@@ -633,12 +1011,24 @@ def import_roster(
 
 @_without_gc_pauses
 def check_roster(
-    raw: list[tuple[int, tuple]], *, allowed_paths: list[str] | None = None, lock: bool = False
+    parsed: ParsedFile,
+    *,
+    allowed_paths: list[str] | None = None,
+    lock: bool = False,
+    create_villages: bool = False,
 ) -> RosterImportResult:
     """Check parse_roster()'s rows against the database. lock: take the import lock of every commune the
     rows name before reading what they hold (inside the transaction that will write)."""
-    result = RosterImportResult(rows_read=len(raw))
-    places = _Places(raw, allowed_paths, lock=lock)
+    raw = parsed.rows
+    result = RosterImportResult(
+        rows_read=len(raw),
+        ignored_columns=parsed.ignored,
+        sheet_name=parsed.sheet_name,
+        sheet_count=parsed.sheet_count,
+        creates_villages=create_villages,
+    )
+    at = parsed.problem
+    places = _Places(parsed, allowed_paths, lock=lock, create_villages=create_villages)
     roles, affiliations = _role_names(), _affiliation_names()
     # The same few values fill these columns all the way down: each distinct cell is parsed once.
     role_of = _Memo(lambda value: _choice(value, roles))
@@ -648,44 +1038,72 @@ def check_roster(
     folded_name = _Memo(fold)
     items: list[MemberRow] = []
     failed: list[tuple[int, list[str]]] = []
+    warned: list[tuple[int, list[str]]] = []
+    other_label = str(Affiliation.OTHER.label)
     for number, cells in raw:
         code, commune_name, village, team, name, role, phone, year, affiliation, smartphone = cells
         plan, place_problems = places.resolve(code, commune_name, village, team)
         problems = list(place_problems)
         full_name = cell_text(name)
         if not full_name:
-            problems.append(_("thiếu họ và tên"))
+            problems.append(at("full_name", _("thiếu họ và tên")))
         elif len(full_name) > MAX_NAME:
-            problems.append(_("họ và tên dài quá %(max)d ký tự") % {"max": MAX_NAME})
+            problems.append(at("full_name", _("họ và tên dài quá %(max)d ký tự") % {"max": MAX_NAME}))
         role_value, ok = role_of(role)
         if not ok:
             problems.append(
-                _("vai trò “%(value)s” không rõ (ghi Tổ trưởng, Tổ phó hoặc Thành viên)")
-                % {"value": shown(role)}
+                at(
+                    "role",
+                    _("“%(value)s” không phải vai trò trong tổ (ghi Tổ trưởng, Tổ phó hoặc Thành viên)")
+                    % {"value": shown(role)},
+                )
             )
         phone_value, ok = _phone(phone)
         if not ok:
             problems.append(
-                _("số điện thoại “%(value)s” không hợp lệ (cần 10 chữ số, bắt đầu bằng 0)")
-                % {"value": shown(phone)}
+                at(
+                    "phone",
+                    _("“%(value)s” không phải số điện thoại hợp lệ (cần 10 chữ số, bắt đầu bằng 0)")
+                    % {"value": shown(phone)},
+                )
             )
         year_value, ok = year_of(year)
         if not ok:
             problems.append(
-                _("năm sinh “%(value)s” không hợp lệ (cần từ %(min)d đến %(max)d)")
-                % {"value": shown(year), "min": MIN_YEAR, "max": MAX_YEAR}
+                at(
+                    "birth_year",
+                    _("“%(value)s” không hợp lệ (cần năm sinh từ %(min)d đến %(max)d, hoặc ngày sinh)")
+                    % {"value": shown(year), "min": MIN_YEAR, "max": MAX_YEAR},
+                )
             )
         affiliation_value, ok = affiliation_of(affiliation)
+        note = ""
         if not ok:
-            problems.append(
-                _("thành phần “%(value)s” không rõ (ghi một trong: %(choices)s)")
-                % {"value": shown(affiliation), "choices": ", ".join(str(c.label) for c in Affiliation)}
+            # Never taken for a neighbouring choice: "Khác", with the roster's own words kept.
+            affiliation_value, note = Affiliation.OTHER.value, cell_text(affiliation)[:MAX_NOTE]
+            warned.append(
+                (
+                    number,
+                    [
+                        at(
+                            "affiliation",
+                            _(
+                                "“%(value)s” không có trong danh sách thành phần, được ghi là “%(other)s” kèm "
+                                "nguyên văn"
+                            )
+                            % {"value": shown(affiliation), "other": other_label},
+                        )
+                    ],
+                )
             )
         smartphone_value, ok = smartphone_of(smartphone)
         if not ok:
             problems.append(
-                _("điện thoại thông minh “%(value)s” không rõ (ghi có hoặc không)")
-                % {"value": shown(smartphone)}
+                at(
+                    "has_smartphone",
+                    _("“%(value)s” không rõ có điện thoại thông minh hay không (ghi có hoặc không)")
+                    % {"value": shown(smartphone)},
+                )
             )
         if plan is None or not full_name:
             failed.append((number, problems))
@@ -699,6 +1117,7 @@ def check_roster(
             role_value,
             affiliation_value,
             smartphone_value,
+            affiliation_note=note,
             problems=problems,
         )
         _match(item, folded_name(full_name))
@@ -708,7 +1127,7 @@ def check_roster(
     for item in items:
         rows_by_plan[id(item.plan)].append(item)
     for rows in rows_by_plan.values():
-        _check_leaders(rows[0].plan, rows)
+        _check_leaders(rows[0].plan, rows, at)
 
     good: list[MemberRow] = []
     for item in items:
@@ -717,6 +1136,8 @@ def check_roster(
         else:
             good.append(item)
     result.errors = [RowError.of(number, problems) for number, problems in sorted(failed)]
+    bad = {number for number, _problems in failed}
+    result.warnings = [RowError.of(number, problems) for number, problems in warned if number not in bad]
     new_teams = {}
     for item in good:
         if item.existing is None:
@@ -730,6 +1151,14 @@ def check_roster(
         if item.plan.is_new:
             new_teams[id(item.plan)] = item.plan.team
     result.teams_to_create = list(new_teams.values())
+    result.similar_teams = [
+        (team, similar) for team in result.teams_to_create if (similar := places.similar(team))
+    ]
+    result.villages_to_create = [(commune, name) for commune, name, _village in places.missing.values()]
+    # Created only for the rows that are written: a village whose every row failed waits for a fixed file.
+    result.new_villages = list(
+        {id(i.plan.village): i.plan.village for i in good if i.plan.village.pk is None}.values()
+    )
     return result
 
 
@@ -915,11 +1344,31 @@ NEW_MEMBER_FIELDS = [
     "phone",
     "role",
     "affiliation",
+    "affiliation_note",
     "has_smartphone",
     "joined_on",
 ]
 # A new member's row, as the values of IMPORT_AUDIT_FIELDS (its audit entry's "after").
 _audited_values = operator.itemgetter(*(NEW_MEMBER_FIELDS.index(name) for name in IMPORT_AUDIT_FIELDS))
+
+
+def _create_villages(villages: list[Unit], who: tuple) -> list[tuple]:
+    """Save the villages the rows named and their communes lacked, numbered after the commune's last one
+    (under the import's lock), and their audit entries."""
+    unit_snapshot = snapshotter(Unit, UNIT_AUDIT_FIELDS)
+    last: dict[int, int] = {}
+    for village in villages:
+        commune = village.parent
+        if commune.pk not in last:
+            last[commune.pk] = last_village_number(commune)
+        last[commune.pk] += 1
+        village.code = village_code(commune, last[commune.pk])
+        village.path = Unit.path_for(commune, village.code)
+    Unit.objects.bulk_create(villages, batch_size=BATCH)
+    stamps.touch(*(village.path for village in villages))  # bulk inserts send no signals
+    return [
+        _audit_row(who, Unit._meta.model_name, v.pk, str(v), v.path, None, unit_snapshot(v)) for v in villages
+    ]
 
 
 @_without_gc_pauses
@@ -939,13 +1388,14 @@ def apply_roster(
     member_snapshot = snapshotter(Member, IMPORT_AUDIT_FIELDS)
     now = timezone.now()
 
+    entries = _create_villages(result.new_villages, who)
     teams = result.teams_to_create
     for team in teams:
+        team.unit = team.unit  # a village created just now has its pk only since
         team.created_at = team.updated_at = now
     ids = bulk_insert(
         Team, TEAM_FIELDS, [tuple(getattr(t, f) for f in TEAM_FIELDS) for t in teams], return_ids=True
     )
-    entries = []
     for team, pk in zip(teams, ids, strict=True):
         team.pk = pk
         team._state.adding = False
@@ -964,6 +1414,7 @@ def apply_roster(
             item.phone or "",
             item.role or default_role,
             item.affiliation or default_affiliation,
+            item.affiliation_note,
             bool(item.has_smartphone),
             today,
         )

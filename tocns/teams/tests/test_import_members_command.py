@@ -54,7 +54,7 @@ def test_bad_rows_are_named_on_stderr_and_nothing_is_written(tree, tmp_path, cap
     with pytest.raises(CommandError, match="--skip-bad-rows"):
         call_command("import_members", path)
     captured = capsys.readouterr()
-    assert captured.err.startswith("Dòng 3: Số điện thoại “123” không hợp lệ")
+    assert captured.err.startswith("Dòng 3: Cột G (Số điện thoại): “123” không phải số điện thoại hợp lệ")
     assert "lỗi 1" in captured.out
     assert names() == set()
 

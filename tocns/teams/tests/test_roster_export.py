@@ -35,7 +35,7 @@ def test_export_has_the_import_columns_and_one_row_per_current_member(rosters, t
             "Tổ trưởng",
             "0912345678",
             1975,
-            "Trưởng thôn / Bí thư chi bộ",
+            "Trưởng thôn",
             "có",
         ],
         [
@@ -133,7 +133,7 @@ def test_template_has_the_import_columns_and_an_example_row_the_import_understan
     assert "Hướng dẫn" in found
     # The example row names a commune the test tree does not have; everything else in it is valid.
     [error] = read_roster(data).errors
-    assert error.row == 2 and error.message == "Không có xã/phường/đặc khu nào mang mã 04465"
+    assert error.row == 2 and error.message == "Cột A (Mã xã): không có xã/phường/đặc khu nào mang mã “04465”"
     # With a real commune and village, the example imports.
     example = roster[1]
     example[0], example[2] = "02647", "Tổ dân phố Kim Tân"

@@ -10,11 +10,11 @@ from django.utils import timezone
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
 from tocns.conftest import xlsx_bytes
+from tocns.core.excel import ImportFileError
 from tocns.teams.models import Affiliation, Member, MemberRole, Team, TeamStatus
 from tocns.teams.roster_import import (
     HEADERS,
     IMPORT_AUDIT_FIELDS,
-    ImportFileError,
     apply_roster,
     read_roster,
     snapshotter,
@@ -274,12 +274,14 @@ def assert_only_error(rows, row_number, *fragments, allowed_paths=None):
 
 
 def test_unknown_commune_code_is_an_error(tree):
-    assert_only_error([row(code="99999")], 3, "Không có xã/phường/đặc khu nào mang mã 99999")
+    assert_only_error([row(code="99999")], 3, "Cột A (Mã xã): không có xã/phường/đặc khu nào mang mã “99999”")
 
 
 def test_unknown_commune_name_is_an_error(tree):
     assert_only_error(
-        [row(code=None, commune="Xã Không Có")], 3, "Không có xã/phường/đặc khu nào tên “Xã Không Có”"
+        [row(code=None, commune="Xã Không Có")],
+        3,
+        "Cột B (Xã): không có xã/phường/đặc khu nào tên “Xã Không Có”",
     )
 
 
@@ -292,27 +294,31 @@ def test_a_commune_name_shared_by_two_provinces_asks_for_the_code(tree):
     from tocns.units.models import UnitKind
 
     make_unit("99001", "Phường Lào Cai", UnitKind.COMMUNE, tree.tuyen_quang)
-    assert_only_error([row(code=None, commune="Phường Lào Cai")], 3, "Có 2 xã/phường/đặc khu tên", "mã xã")
+    assert_only_error(
+        [row(code=None, commune="Phường Lào Cai")], 3, "Cột B (Xã): có 2 xã/phường/đặc khu tên", "mã xã"
+    )
 
 
 def test_a_village_of_another_commune_is_an_error(tree):
     assert_only_error(
         [row(village="Thôn Lũng Cú")],
         3,
-        "Phường Lào Cai không có thôn/bản/tổ dân phố nào tên “Thôn Lũng Cú”",
+        "Cột C (Thôn): Phường Lào Cai chưa có thôn “Thôn Lũng Cú”",
     )
 
 
 def test_a_row_without_village_is_an_error(tree):
-    assert_only_error([row(village=None)], 3, "Thiếu tên thôn")
+    assert_only_error([row(village=None)], 3, "Cột C (Thôn): thiếu tên thôn")
 
 
 def test_a_row_without_name_is_an_error(tree):
-    assert_only_error([row(name=None, phone="0900333444")], 3, "Thiếu họ và tên")
+    assert_only_error([row(name=None, phone="0900333444")], 3, "Cột E (Họ và tên): thiếu họ và tên")
 
 
 def test_a_bad_phone_is_an_error(tree):
-    assert_only_error([row(phone="12345")], 3, "Số điện thoại “12345” không hợp lệ")
+    assert_only_error(
+        [row(phone="12345")], 3, "Cột G (Số điện thoại): “12345” không phải số điện thoại hợp lệ"
+    )
 
 
 def test_the_same_phone_twice_in_one_team_is_an_error(tree):
@@ -373,7 +379,7 @@ def test_two_leaders_in_one_team_in_the_file_is_an_error(tree):
     assert_only_error(
         [row(name="Trưởng Một", role="Tổ trưởng"), row(name="Trưởng Hai", role="tổ trưởng")],
         4,
-        "Tổ đã có tổ trưởng ở dòng 3",
+        "Cột F (Vai trò): “Tổ trưởng”: tổ đã có tổ trưởng ở dòng 3",
     )
 
 
@@ -381,7 +387,7 @@ def test_a_leader_in_the_file_when_the_team_has_another_leader_is_an_error(roste
     assert_only_error(
         [row(village="Tổ dân phố Cốc Lếu", name="Trưởng Mới", role="Tổ trưởng")],
         3,
-        "Tổ đã có tổ trưởng Nguyễn Văn Tổ",
+        "Cột F (Vai trò): “Tổ trưởng”: tổ đã có tổ trưởng Nguyễn Văn Tổ",
     )
 
 
@@ -415,26 +421,43 @@ def test_a_birth_date_in_the_year_column_gives_its_year(tree):
 
 
 def test_an_unknown_role_is_an_error(tree):
-    assert_only_error([row(role="Chủ tịch")], 3, "Vai trò “Chủ tịch” không rõ")
+    assert_only_error([row(role="Chủ tịch")], 3, "Cột F (Vai trò): “Chủ tịch” không phải vai trò trong tổ")
 
 
-def test_an_unknown_affiliation_is_an_error(tree):
-    result = assert_only_error([row(affiliation="Hội nông dân")], 3, "Thành phần “Hội nông dân” không rõ")
-    assert "Đoàn thanh niên" in result.errors[0].message  # the message lists what is accepted
+def test_an_unknown_affiliation_is_kept_as_other_with_its_words_and_a_warning(tree):
+    result = read_roster(roster_file(row(affiliation="Chi hội người cao tuổi")))
+    assert not result.errors
+    (item,) = result.to_create
+    assert (item.affiliation, item.affiliation_note) == (Affiliation.OTHER, "Chi hội người cao tuổi")
+    ((warning_row, message),) = [(w.row, w.message) for w in result.warnings]
+    assert warning_row == 2 and message.startswith("Cột I (Thành phần): “Chi hội người cao tuổi”")
+    apply_roster(result)
+    member = Member.objects.get(full_name=item.full_name)
+    assert (member.affiliation, member.affiliation_note) == (Affiliation.OTHER, "Chi hội người cao tuổi")
 
 
-def test_affiliation_is_matched_folded_and_by_either_half_of_a_two_part_label(tree):
+def test_affiliations_are_matched_as_rosters_write_them_and_never_swapped(tree):
     result = read_roster(
         roster_file(
+            # How "Trưởng thôn" was labelled until the party secretary got a choice of their own.
             row(name="A", affiliation="TRUONG THON/BI THU CHI BO"),
             row(name="B", affiliation="bí thư chi bộ"),
-            row(name="C", affiliation="cong an"),
+            row(name="C", affiliation="cong an vien"),
+            row(name="D", affiliation="Trưởng thôn"),
+            row(name="E", affiliation="Hội nông dân"),
+            row(name="F", affiliation="Hợp tác xã"),
+            row(name="G", affiliation="Y tế thôn bản"),
         )
     )
+    assert not result.warnings
     assert [item.affiliation for item in result.to_create] == [
         Affiliation.VILLAGE_HEAD,
-        Affiliation.VILLAGE_HEAD,
+        Affiliation.PARTY,
         Affiliation.POLICE,
+        Affiliation.VILLAGE_HEAD,
+        Affiliation.FARMERS_UNION,
+        Affiliation.BUSINESS,
+        Affiliation.VILLAGE_HEALTH,
     ]
 
 
@@ -447,7 +470,7 @@ def test_smartphone_accepts_the_usual_ways_to_say_yes_and_no(tree, value, expect
 
 
 def test_an_unreadable_smartphone_value_is_an_error(tree):
-    assert_only_error([row(smartphone="chắc có")], 3, "Điện thoại thông minh “chắc có” không rõ")
+    assert_only_error([row(smartphone="chắc có")], 3, "Cột J (Điện thoại thông minh): “chắc có” không rõ")
 
 
 def test_a_village_with_two_active_teams_needs_the_team_name(rosters, tree):

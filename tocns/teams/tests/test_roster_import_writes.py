@@ -78,6 +78,7 @@ def test_audit_entries_read_back_as_the_orm_would_have_written_them(tree, roster
         "phone": "0987654321",
         "role": "Tổ trưởng",
         "affiliation": "Khác",
+        "affiliation_note": "",
         "has_smartphone": True,
         "joined_on": timezone.localdate().isoformat(),
     }
