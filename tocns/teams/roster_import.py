@@ -41,10 +41,11 @@ from tocns.core.excel_headers import Column, HeaderCell, header_key
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
+from tocns.units.communes import Communes, chunks
 from tocns.units.models import Unit, UnitKind
 from tocns.units.names import place_key
 from tocns.units.services import UNIT_AUDIT_FIELDS, last_village_number, new_unit, village_code
-from tocns.units.village_import import COMMUNE_CODE_COLUMN
+from tocns.units.village_import import COMMUNE_CODE_COLUMN, COMMUNE_NAME_COLUMN, VILLAGE_COLUMN
 
 from .models import Affiliation, Member, MemberRole, Team, TeamStatus
 from .services import TEAM_AUDIT_FIELDS
@@ -53,49 +54,8 @@ from .services import TEAM_AUDIT_FIELDS
 # so the order of the columns matters too: the role claims "Chức vụ" before the affiliation may).
 COLUMNS = [
     COMMUNE_CODE_COLUMN,
-    Column(
-        "commune_name",
-        "Xã",
-        (
-            "ten xa",
-            "xa/phuong",
-            "ten xa/phuong",
-            "xa/phuong/dac khu",
-            "ten xa/phuong/dac khu",
-            "phuong",
-            "ten phuong",
-            "don vi hanh chinh cap xa",
-        ),
-    ),
-    Column(
-        "village_name",
-        "Thôn",
-        (
-            "ten thon",
-            "thon/ban",
-            "ten thon/ban",
-            "thon, to dan pho",
-            "ten thon, to dan pho",
-            "thon, ban, to dan pho",
-            "ten thon, ban, to dan pho",
-            "thon/xom",
-            "thon, xom",
-            "ten thon, xom",
-            "thon, ban",
-            "ban",
-            "ten ban",
-            "xom",
-            "ten xom",
-            "ap",
-            "ten ap",
-            "to dan pho",
-            "ten to dan pho",
-            "khu pho",
-            "thon (ban, to dan pho)",
-            "dia ban",
-            "dia ban thon",
-        ),
-    ),
+    COMMUNE_NAME_COLUMN,
+    VILLAGE_COLUMN,
     Column(
         "team_name",
         "Tên tổ",
@@ -221,10 +181,6 @@ MAX_NOTE = Member._meta.get_field("affiliation_note").max_length
 MAX_TEAM_NAME = Team._meta.get_field("name").max_length
 MAX_VILLAGE_NAME = Unit._meta.get_field("name").max_length
 BATCH = 1000
-# SQLite refuses statements with more than 32,766 parameters; a file may name that many codes.
-IN_CHUNK = 5000
-# "Xã Mường Khương" is often written "Mường Khương" in the commune column.
-COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
 YES = {"co", "x", "yes", "y", "1", "true", "dung"}
 NO = {"khong", "k", "no", "n", "0", "false", "sai"}
 
@@ -413,24 +369,6 @@ class RosterImportResult:
         return len(self.to_create) + len(self.to_update) + self.unchanged
 
 
-def _chunks(values, size=IN_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _commune_code(value) -> str:
-    text = cell_text(value)
-    return text.zfill(5) if text.isdigit() else text
-
-
-def _short_commune(folded: str) -> str:
-    for prefix in COMMUNE_PREFIXES:
-        if folded.startswith(prefix):
-            return folded[len(prefix) :]
-    return folded
-
-
 def _phone(value) -> tuple[str | None, bool]:
     """(normalised phone or None when blank, ok). Excel drops the leading 0 of a phone typed as a
     number (912345678), so a number cell gets it back."""
@@ -554,48 +492,32 @@ class _Places:
         self.parsed = parsed
         self.allowed_paths = allowed_paths
         self.create_villages = create_villages
-        codes = {_commune_code(v) for v in {cells[0] for _n, cells in raw}} - {""}
-        names = {fold(cell_text(v)) for v in {cells[1] for _n, cells in raw}} - {""}
-        wanted = set(names)
-        for name in names:
-            short = _short_commune(name)
-            wanted.add(short)
-            wanted.update(prefix + short for prefix in COMMUNE_PREFIXES)
-        communes = {}
-        communes_q = Unit.objects.current().filter(kind=UnitKind.COMMUNE)
-        for chunk in _chunks(codes):
-            communes.update((u.pk, u) for u in communes_q.filter(code__in=chunk))
-        for chunk in _chunks(wanted):
-            communes.update((u.pk, u) for u in communes_q.filter(search_name__in=chunk))
+        self.communes = Communes(
+            (cells[0] for _n, cells in raw), (cells[1] for _n, cells in raw), allowed_paths, parsed.problem
+        )
+        communes = self.communes.units
         if lock:
             # Before the villages, teams and members are read: what another import is writing into these
             # communes is committed (and seen) by the time the lock is ours.
             lock_communes(communes)
-        self.by_code = {u.code: u for u in communes.values()}
-        self.by_name: dict[str, list[Unit]] = defaultdict(list)
-        self.by_short: dict[str, list[Unit]] = defaultdict(list)
-        for unit in communes.values():
-            self.by_name[unit.search_name].append(unit)
-            self.by_short[_short_commune(unit.search_name)].append(unit)
-
         self.villages: dict[tuple[int, str], list[Unit]] = defaultdict(list)
         self.villages_short: dict[tuple[int, str], list[Unit]] = defaultdict(list)
         village_ids = {}
-        for chunk in _chunks(communes):
+        for chunk in chunks(communes):
             for village in Unit.objects.current().filter(kind=UnitKind.VILLAGE, parent_id__in=chunk):
                 self.villages[(village.parent_id, village.search_name)].append(village)
                 self.villages_short[(village.parent_id, place_key(village.name))].append(village)
                 village_ids[village.pk] = village
         self.teams: dict[int, list[Team]] = defaultdict(list)
         teams = {}
-        for chunk in _chunks(communes):
+        for chunk in chunks(communes):
             for team in Team.objects.filter(unit__kind=UnitKind.VILLAGE, unit__parent_id__in=chunk):
                 if team.unit_id in village_ids:
                     team.unit = village_ids[team.unit_id]
                     self.teams[team.unit_id].append(team)
                     teams[team.pk] = team
         self.members: dict[int, list[Member]] = defaultdict(list)
-        for chunk in _chunks(communes):
+        for chunk in chunks(communes):
             current = Member.objects.current().filter(
                 team__unit__kind=UnitKind.VILLAGE, team__unit__parent_id__in=chunk
             )
@@ -614,46 +536,8 @@ class _Places:
             found = self.cache[key] = self._resolve(*key)
         return found
 
-    def _commune(self, code_cell, name_cell) -> tuple[Unit | None, str | None]:
-        at = self.parsed.problem
-        code = _commune_code(code_cell)
-        if code:
-            commune = self.by_code.get(code)
-            if commune is None:
-                return None, at(
-                    "commune_code",
-                    _("không có xã/phường/đặc khu nào mang mã “%(code)s”") % {"code": shown(code_cell)},
-                )
-            return commune, None
-        name = cell_text(name_cell)
-        if not name:
-            return None, _("thiếu mã xã hoặc tên xã")
-        folded = fold(name)
-        candidates = self.by_name.get(folded) or self.by_short.get(_short_commune(folded), [])
-        if len(candidates) > 1 and self.allowed_paths is not None:
-            # Names repeat across provinces; the user's own scope usually tells which one is meant.
-            mine = [u for u in candidates if self._touches_scope(u)]
-            candidates = mine or candidates
-        if not candidates:
-            return None, at(
-                "commune_name", _("không có xã/phường/đặc khu nào tên “%(name)s”") % {"name": shown(name)}
-            )
-        if len(candidates) > 1:
-            return None, at(
-                "commune_name",
-                _("có %(count)d xã/phường/đặc khu tên “%(name)s”, hãy ghi thêm mã xã")
-                % {"count": len(candidates), "name": shown(name)},
-            )
-        return candidates[0], None
-
     def _in_scope(self, unit: Unit) -> bool:
-        return self.allowed_paths is None or any(unit.path.startswith(p) for p in self.allowed_paths)
-
-    def _touches_scope(self, unit: Unit) -> bool:
-        """The unit is in scope, or something below it is (a team leader's village in a commune)."""
-        return self.allowed_paths is None or any(
-            unit.path.startswith(p) or p.startswith(unit.path) for p in self.allowed_paths
-        )
+        return self.communes.in_scope(unit)
 
     def _village(self, commune: Unit, name: str) -> tuple[list[Unit], str]:
         villages = self.villages.get((commune.pk, fold(name)))
@@ -664,7 +548,7 @@ class _Places:
     def _resolve(self, code_cell, name_cell, village_cell, team_cell) -> tuple[TeamPlan | None, list[str]]:
         at = self.parsed.problem
         problems = []
-        commune, problem = self._commune(code_cell, name_cell)
+        commune, problem = self.communes.find(code_cell, name_cell)
         if problem:
             problems.append(problem)
         village_name = cell_text(village_cell)
@@ -681,8 +565,8 @@ class _Places:
         if commune is None or not village_name:
             return None, problems
         # Which villages a commune has is only told to users who may see some of it.
-        if not self._touches_scope(commune):
-            problems.append(_("%(name)s không thuộc phạm vi bạn quản lý") % {"name": commune.name})
+        if not self.communes.touches_scope(commune):
+            problems.append(self.communes.out_of_scope(commune, code_cell))
             return None, problems
         villages, key = self._village(commune, village_name)
         if not villages:
@@ -698,7 +582,9 @@ class _Places:
             return None, problems
         village = villages[0]
         if not self._in_scope(village):
-            problems.append(_("%(name)s không thuộc phạm vi bạn quản lý") % {"name": village.name})
+            problems.append(
+                at("village_name", _("“%(name)s” không thuộc phạm vi bạn quản lý") % {"name": village.name})
+            )
             return None, problems
         if problems:
             return None, problems

@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import ImportFileError, RowError, Sheet, read_table, shown, write_workbook
-from tocns.core.excel_headers import Column
+from tocns.core.excel import ParsedFile, RowError, Sheet, parse_file, shown, write_workbook
+from tocns.core.excel_headers import Column, HeaderCell
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
 
+from .communes import Communes, chunks
 from .models import Unit, UnitKind
+from .names import place_key
 from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
 
 # Every import that names a commune by its official code accepts these spellings of the header.
@@ -25,18 +27,65 @@ COMMUNE_CODE_COLUMN = Column(
     "Mã xã",
     ("ma xa/phuong", "ma xa, phuong", "ma don vi cap xa", "ma xa/phuong/dac khu"),
 )
+COMMUNE_NAME_COLUMN = Column(
+    "commune_name",
+    "Xã",
+    (
+        "ten xa",
+        "xa/phuong",
+        "ten xa/phuong",
+        "xa/phuong/dac khu",
+        "ten xa/phuong/dac khu",
+        "phuong",
+        "ten phuong",
+        "don vi hanh chinh cap xa",
+    ),
+)
+VILLAGE_COLUMN = Column(
+    "village_name",
+    "Thôn",
+    (
+        "ten thon",
+        "thon/ban",
+        "ten thon/ban",
+        "thon, to dan pho",
+        "ten thon, to dan pho",
+        "thon, ban, to dan pho",
+        "ten thon, ban, to dan pho",
+        "thon/xom",
+        "thon, xom",
+        "ten thon, xom",
+        "thon, ban",
+        "ban",
+        "ten ban",
+        "xom",
+        "ten xom",
+        "ap",
+        "ten ap",
+        "to dan pho",
+        "ten to dan pho",
+        "khu pho",
+        "thon (ban, to dan pho)",
+        "dia ban",
+        "dia ban thon",
+    ),
+)
 # The header spellings accepted for each column (compared folded: case, diacritics, punctuation ignored).
 COLUMNS = [
     COMMUNE_CODE_COLUMN,
+    COMMUNE_NAME_COLUMN,
+    VILLAGE_COLUMN,
     Column(
-        "village_name",
-        "Tên thôn",
-        ("ten thon/ban", "ten thon, ban, to dan pho", "ten thon/ban/to dan pho", "thon"),
+        "households",
+        "Số hộ",
+        ("so ho dan", "tong so ho", "so ho gia dinh", "tong so ho dan", "so ho (ho)", "ho", "quy mo (ho)"),
     ),
-    Column("households", "Số hộ", ("so ho gia dinh",)),
 ]
-REQUIRED = [("commune_code",), ("village_name",), ("households",)]
-TEMPLATE_HEADERS = [c.label for c in COLUMNS]
+KEYS = [c.key for c in COLUMNS]
+REQUIRED = [("commune_code", "commune_name"), ("village_name",)]
+# A commune officer's own list often has no commune column: its rows are their commune's.
+OWN_COMMUNE_REQUIRED = [("village_name",)]
+TEMPLATE_HEADERS = [COMMUNE_CODE_COLUMN.label, "Tên thôn", "Số hộ"]
 MAX_NAME = 200
 
 
@@ -47,6 +96,7 @@ class VillageRow:
     name: str
     households: int | None
     existing: Unit | None = None
+    rename: bool = False
 
 
 @dataclass
@@ -56,6 +106,10 @@ class VillageImportResult:
     to_update: list[VillageRow] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    ignored_columns: list[HeaderCell] = field(default_factory=list)
+    sheet_name: str = ""
+    sheet_count: int = 1
     written: bool = False
 
     @property
@@ -69,15 +123,6 @@ def build_template() -> bytes:
     )
 
 
-def _commune_code(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text.zfill(5) if text.isdigit() else text
-
-
 def _households(value) -> tuple[int | None, bool]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, True
@@ -89,29 +134,46 @@ def _households(value) -> tuple[int | None, bool]:
     return (int(text), True) if text.isdigit() else (None, False)
 
 
-def parse_villages(data: bytes) -> list[tuple[int, dict]]:
-    """The file's data rows, each (row number, {column key: cell}); no database."""
-    with read_table(data, COLUMNS, required=REQUIRED) as table:
-        raw = [(number, dict(zip(table.keys, cells, strict=True))) for number, cells in table.rows]
-    if not raw:
-        raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
-    return raw
+def own_commune(allowed_paths: list[str] | None) -> Unit | None:
+    """The commune of an officer whose scope is exactly one commune, whose lists need not say it."""
+    if not allowed_paths or len(allowed_paths) != 1:
+        return None
+    return Unit.objects.current().filter(kind=UnitKind.COMMUNE, path=allowed_paths[0]).first()
 
 
-def read_villages(data: bytes, *, allowed_paths: list[str] | None = None) -> VillageImportResult:
+def parse_villages(
+    data: bytes, *, commune_optional: bool = False, columns: dict[str, str] | None = None, extra=None
+) -> ParsedFile:
+    """The file's data rows, each (row number, cells in the order of KEYS); no database."""
+    required = OWN_COMMUNE_REQUIRED if commune_optional else REQUIRED
+    return parse_file(data, COLUMNS, KEYS, required=required, extra=extra, chosen=columns)
+
+
+def read_villages(
+    data: bytes, *, allowed_paths: list[str] | None = None, columns: dict[str, str] | None = None, extra=None
+) -> VillageImportResult:
     """Check every row (the dry run). allowed_paths limits which communes the user may import into."""
-    return check_villages(parse_villages(data), allowed_paths=allowed_paths)
+    own = own_commune(allowed_paths)
+    parsed = parse_villages(data, commune_optional=own is not None, columns=columns, extra=extra)
+    return check_villages(parsed, allowed_paths=allowed_paths)
 
 
 def import_villages(
-    data: bytes, *, actor=None, allowed_paths: list[str] | None = None, skip_bad_rows: bool = False
+    data: bytes,
+    *,
+    actor=None,
+    allowed_paths: list[str] | None = None,
+    skip_bad_rows: bool = False,
+    columns: dict[str, str] | None = None,
+    extra=None,
 ) -> VillageImportResult:
     """Read, check and write, one import at a time per commune (core.import_lock): two imports of the same
     file would otherwise both create every village, and number them alike."""
+    own = own_commune(allowed_paths)
     return locked_import(
         check_villages,
         apply_villages,
-        parse_villages(data),
+        parse_villages(data, commune_optional=own is not None, columns=columns, extra=extra),
         actor=actor,
         allowed_paths=allowed_paths,
         skip_bad_rows=skip_bad_rows,
@@ -119,57 +181,96 @@ def import_villages(
 
 
 def check_villages(
-    raw: list[tuple[int, dict]], *, allowed_paths: list[str] | None = None, lock: bool = False
+    parsed: ParsedFile, *, allowed_paths: list[str] | None = None, lock: bool = False
 ) -> VillageImportResult:
     """Check parse_villages()'s rows against the database. lock: take the import lock of the communes the
-    rows name before reading their villages (inside the transaction that will write)."""
-    result = VillageImportResult(rows_read=len(raw))
-    codes = {_commune_code(r["commune_code"]) for _, r in raw}
-    communes = {u.code: u for u in Unit.objects.filter(code__in=codes, kind=UnitKind.COMMUNE)}
+    rows name before reading their villages (inside the transaction that will write). Rows without a
+    commune are the officer's own commune's, when the file has no commune column and they have one."""
+    raw = parsed.rows
+    at = parsed.problem
+    result = VillageImportResult(
+        rows_read=len(raw),
+        ignored_columns=parsed.ignored,
+        sheet_name=parsed.sheet_name,
+        sheet_count=parsed.sheet_count,
+    )
+    code_at, name_at, village_at, households_at = (KEYS.index(k) for k in KEYS)
+    communes = Communes((c[code_at] for _n, c in raw), (c[name_at] for _n, c in raw), allowed_paths, at)
+    has_commune = "commune_code" in parsed.cells or "commune_name" in parsed.cells
+    own = None if has_commune else own_commune(allowed_paths)
+    known = dict(communes.units)
+    if own is not None:
+        known[own.pk] = own
     if lock:
-        lock_communes(u.pk for u in communes.values())
-    villages = {
-        (v.parent_id, v.search_name): v
-        for v in Unit.objects.filter(parent__in=communes.values(), kind=UnitKind.VILLAGE).current()
-    }
+        lock_communes(known)
+    villages: dict[tuple[int, str], list[Unit]] = {}
+    for chunk in chunks(known):
+        for village in Unit.objects.filter(parent_id__in=chunk, kind=UnitKind.VILLAGE).current():
+            villages.setdefault((village.parent_id, village.search_name), []).append(village)
+            short = (village.parent_id, place_key(village.name))
+            if short[1] != village.search_name:
+                villages.setdefault(short, []).append(village)
     seen: dict[tuple[int, str], int] = {}
-    for number, row in raw:
-        code = _commune_code(row["commune_code"])
-        name = " ".join(str(row["village_name"] or "").split())
-        households, households_ok = _households(row["households"])
+    for number, cells in raw:
+        name = " ".join(str(cells[village_at] or "").split())
+        households, households_ok = _households(cells[households_at])
         problems = []
-        commune = communes.get(code)
-        if not code:
-            problems.append(_("thiếu mã xã"))
-        elif commune is None:
-            problems.append(_("không có xã/phường/đặc khu nào mang mã %(code)s") % {"code": shown(code)})
-        elif allowed_paths is not None and not any(commune.path.startswith(p) for p in allowed_paths):
-            problems.append(
-                _("%(name)s (mã %(code)s) không thuộc phạm vi bạn quản lý") % {"name": commune, "code": code}
-            )
+        if own is not None:
+            commune, problem = own, None
+        else:
+            commune, problem = communes.find(cells[code_at], cells[name_at])
+        if problem:
+            problems.append(problem)
+        elif not communes.in_scope(commune):
+            problems.append(communes.out_of_scope(commune, cells[code_at]))
         if not name:
-            problems.append(_("thiếu tên thôn"))
+            problems.append(at("village_name", _("thiếu tên thôn")))
         elif len(name) > MAX_NAME:
-            problems.append(_("tên thôn dài quá %(max)d ký tự") % {"max": MAX_NAME})
+            problems.append(at("village_name", _("tên thôn dài quá %(max)d ký tự") % {"max": MAX_NAME}))
         if not households_ok:
-            problems.append(_("số hộ phải là số nguyên không âm"))
+            problems.append(
+                at(
+                    "households",
+                    _("“%(value)s” không hợp lệ (số hộ phải là số nguyên không âm)")
+                    % {"value": shown(cells[households_at])},
+                )
+            )
+        existing = None
         if commune is not None and name:
-            key = (commune.pk, fold(name))
+            key = (commune.pk, place_key(name))
             if key in seen:
-                problems.append(_("thôn này đã có ở dòng %(row)d") % {"row": seen[key]})
+                problems.append(
+                    at(
+                        "village_name",
+                        _("thôn “%(name)s” đã có ở dòng %(row)d") % {"name": shown(name), "row": seen[key]},
+                    )
+                )
             else:
                 seen[key] = number
+            same = villages.get((commune.pk, fold(name))) or villages.get(key, [])
+            if len(same) > 1:
+                problems.append(
+                    at(
+                        "village_name",
+                        _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
+                        % {"commune": commune.name, "count": len(same), "name": shown(name)},
+                    )
+                )
+            existing = same[0] if same else None
         if problems:
             result.errors.append(RowError.of(number, problems))
             continue
-        existing = villages.get((commune.pk, fold(name)))
         item = VillageRow(number, commune, name, households, existing)
         if existing is None:
             result.to_create.append(item)
-        elif (households is not None and existing.households != households) or existing.name != name:
-            result.to_update.append(item)
         else:
-            result.unchanged += 1
+            # A spelling fix (case, diacritics) renames; the name in other words ("Na Lang" for "Thôn Na
+            # Lang") is the same village and keeps the name it has.
+            item.rename = fold(name) == existing.search_name and existing.name != name
+            if item.rename or (households is not None and existing.households != households):
+                result.to_update.append(item)
+            else:
+                result.unchanged += 1
     return result
 
 
@@ -215,7 +316,7 @@ def apply_villages(
     ]
     audit.record_many(entries)
     for item in result.to_update:
-        values = {"name": item.name}
+        values = {"name": item.name} if item.rename else {}
         if item.households is not None:
             values["households"] = item.households
         change_unit(unit=item.existing, actor=actor, action="import", **values)

@@ -525,8 +525,8 @@ def test_rows_outside_the_users_units_are_errors(tree):
     result = read_roster(data, allowed_paths=[tree.phuong_lao_cai.path])
     messages = errors_of(result)
     assert set(messages) == {3, 4, 5}
-    assert "Xã Đồng Văn không thuộc phạm vi bạn quản lý" in messages[3]
-    assert "Xã Mường Khương không thuộc phạm vi" in messages[4]
+    assert "Cột A (Mã xã): “Xã Đồng Văn” không thuộc phạm vi bạn quản lý" in messages[3]
+    assert "“Xã Mường Khương” không thuộc phạm vi" in messages[4]
     # Outside the scope, the file does not learn which villages exist.
     assert "không thuộc phạm vi" in messages[5] and "Thôn Không Có" not in messages[5]
 
@@ -535,7 +535,7 @@ def test_rows_outside_the_users_units_are_errors(tree):
         roster_file(row(village="Tổ dân phố Cốc Lếu"), row(village="Tổ dân phố Kim Tân", name="Khác")),
         allowed_paths=[tree.coc_leu.path],
     )
-    assert errors_of(result) == {3: "Tổ dân phố Kim Tân không thuộc phạm vi bạn quản lý"}
+    assert errors_of(result) == {3: "Cột C (Thôn): “Tổ dân phố Kim Tân” không thuộc phạm vi bạn quản lý"}
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from openpyxl import load_workbook
 from tocns.audit.models import AuditEntry
 from tocns.conftest import xlsx_bytes
 from tocns.units.models import Unit, UnitKind
-from tocns.units.village_import import ImportFileError, apply_villages, read_villages
+from tocns.core.excel import ImportFileError
+from tocns.units.village_import import apply_villages, read_villages
 
 HEADER = ["Mã xã", "Tên thôn", "Số hộ"]
 
@@ -64,8 +65,8 @@ def test_bad_rows_stop_everything_and_are_named_by_row(tree):
     result = read_villages(data)
     messages = {e.row: e.message for e in result.errors}
     assert set(messages) == {3, 4, 5, 6, 8}
-    assert "99999" in messages[3] and "Không có xã" in messages[3]
-    assert "Thiếu tên thôn" in messages[4]
+    assert messages[3] == "Cột A (Mã xã): không có xã/phường/đặc khu nào mang mã “99999”"
+    assert "Cột B (Tên thôn): thiếu tên thôn" in messages[4]
     assert "số nguyên không âm" in messages[5]
     assert "dòng 2" in messages[6]
     assert "Thiếu mã xã" in messages[8]
@@ -94,9 +95,9 @@ def test_rows_outside_the_users_communes_are_errors(tree):
         (xlsx_bytes([HEADER]), "không có dòng dữ liệu"),
         (
             xlsx_bytes([["Tỉnh", "Huyện", "Ghi chú"], ["15", "Bắc Hà", 1]]),
-            "Thiếu cột: Mã xã, Tên thôn, Số hộ",
+            "Thiếu cột: Mã xã hoặc Xã, Thôn",
         ),
-        (xlsx_bytes([["Mã xã", "Tên thôn"], ["02953", "Thôn A"]]), "Thiếu cột: Số hộ"),
+        (xlsx_bytes([["Mã xã", "Số hộ"], ["02953", 12]]), "Thiếu cột: Thôn"),
     ],
     ids=["empty-bytes", "csv", "fake-zip", "empty-sheet", "header-only", "wrong-headers", "missing-column"],
 )
