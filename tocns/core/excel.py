@@ -19,6 +19,7 @@ from .excel_headers import Column, Header, HeaderCell, column_index, find_header
 # date line, blank rows between them.
 HEADER_SEARCH_ROWS = 15
 MAX_ROW_MESSAGE = 1000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The preview lists the first row errors, and how many more there are.
 SHOWN_ERRORS = 200
 
@@ -581,16 +582,28 @@ def read_table(
 
 
 @dataclass
+class FileInfo:
+    """Where an upload's rows came from: the sheet read, where its header is, the columns left unused."""
+
+    sheet_name: str = ""
+    sheet_count: int = 1
+    header_row: int = 1
+    header_rows: int = 1  # a second header row and a row of column numbers count too
+    ignored: list[HeaderCell] = field(default_factory=list)
+
+
+@dataclass
 class ParsedFile:
     """An upload's data rows, each (sheet row number, cells in the order of the keys asked for; a column
     the file does not have reads as blank), with where each column was found, for messages that point."""
 
     rows: list[tuple[int, tuple]]
     cells: dict[str, HeaderCell]
-    ignored: list[HeaderCell]
-    sheet_name: str = ""
-    sheet_count: int = 1
-    header_row: int = 1
+    info: FileInfo = field(default_factory=FileInfo)
+
+    @property
+    def ignored(self) -> list[HeaderCell]:
+        return self.info.ignored
 
     def where(self, key: str) -> str:
         """ "cột H (SĐT)": the column as the officer's file shows it; "" when the file has no such column."""
@@ -601,6 +614,29 @@ class ParsedFile:
         """A row's problem with one cell, prefixed by where the cell is."""
         where = self.where(key)
         return f"{where}: {text}" if where else text
+
+
+class ReadResult:
+    """What the results of every import share: the file they came from (FileInfo) and how it is said."""
+
+    file: FileInfo
+
+    @property
+    def ignored_columns(self) -> list[HeaderCell]:
+        return self.file.ignored
+
+    @property
+    def sheet_name(self) -> str:
+        return self.file.sheet_name
+
+    @property
+    def sheet_count(self) -> int:
+        return self.file.sheet_count
+
+    @property
+    def nothing_to_write(self) -> bool:
+        """Every row is already as the file says: re-importing it would change nothing."""
+        return bool(self.good_rows) and not (self.to_create or self.to_update or self.errors)
 
 
 def parse_file(
@@ -620,14 +656,50 @@ def parse_file(
         parsed = ParsedFile(
             rows=rows,
             cells={k: table.cell(k) for k in table.keys},
-            ignored=table.ignored,
-            sheet_name=table.sheet_name,
-            sheet_count=table.sheet_count,
-            header_row=table.header_row,
+            info=FileInfo(
+                sheet_name=table.sheet_name,
+                sheet_count=table.sheet_count,
+                header_row=table.header_row,
+                header_rows=table.header.rows,
+                ignored=table.ignored,
+            ),
         )
     if not rows:
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return parsed
+
+
+def rejected_rows(data: bytes, info: FileInfo, errors: list[RowError]) -> bytes:
+    """The rows an import left out, as the file had them (every column, the header rows above them) with
+    the reason in a last column: the officer fixes them there and uploads that file again."""
+    limits = ReadLimits.from_settings()
+    sheets = _open_workbook(data, limits)
+    reasons = {e.row: e.message for e in errors}
+    header_end = info.header_row + info.header_rows - 1
+    last = max(reasons, default=header_end)
+    header: list[list] = []
+    kept: list[tuple[list, str]] = []
+    try:
+        sheet = next((s for s in sheets if s.title == info.sheet_name), sheets[0])
+        for number, values in SheetReader(sheet, limits):
+            if info.header_row <= number <= header_end:
+                header.append(list(values))
+            elif number in reasons:
+                kept.append((list(values), reasons[number]))
+            if number >= last:
+                break
+    finally:
+        sheets[0].close()
+    width = max((len(values) for values in [*header, *(v for v, _reason in kept)]), default=0)
+
+    def padded(values: list) -> list:
+        return values + [None] * (width - len(values))
+
+    first, *more = header or [[]]
+    title = [cell_text(v) for v in padded(first)] + [_("Lỗi cần sửa")]
+    rows = [[*padded(values), None] for values in more]
+    rows += [[*padded(values), reason] for values, reason in kept]
+    return write_workbook([Sheet(_("Dòng lỗi"), title, rows, widths=[16] * width + [60])])
 
 
 def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[tuple[int, tuple]]:

@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 from tocns.accounts.phones import normalize_phone
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import ParsedFile, RowError, cell_text, parse_file, shown
-from tocns.core.excel_headers import Column, HeaderCell, header_key
+from tocns.core.excel import FileInfo, ParsedFile, ReadResult, RowError, cell_text, parse_file, shown
+from tocns.core.excel_headers import Column, header_key
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
@@ -343,7 +343,7 @@ class MemberRow:
 
 
 @dataclass
-class RosterImportResult:
+class RosterImportResult(ReadResult):
     rows_read: int = 0
     to_create: list[MemberRow] = field(default_factory=list)
     to_update: list[MemberRow] = field(default_factory=list)
@@ -359,9 +359,7 @@ class RosterImportResult:
     villages_to_create: list[tuple[Unit, str]] = field(default_factory=list)
     creates_villages: bool = False
     new_villages: list[Unit] = field(default_factory=list)  # unsaved, when creates_villages
-    ignored_columns: list[HeaderCell] = field(default_factory=list)
-    sheet_name: str = ""
-    sheet_count: int = 1
+    file: FileInfo = field(default_factory=FileInfo)
     written: bool = False
 
     @property
@@ -906,13 +904,7 @@ def check_roster(
     """Check parse_roster()'s rows against the database. lock: take the import lock of every commune the
     rows name before reading what they hold (inside the transaction that will write)."""
     raw = parsed.rows
-    result = RosterImportResult(
-        rows_read=len(raw),
-        ignored_columns=parsed.ignored,
-        sheet_name=parsed.sheet_name,
-        sheet_count=parsed.sheet_count,
-        creates_villages=create_villages,
-    )
+    result = RosterImportResult(rows_read=len(raw), file=parsed.info, creates_villages=create_villages)
     at = parsed.problem
     places = _Places(parsed, allowed_paths, lock=lock, create_villages=create_villages)
     roles, affiliations = _role_names(), _affiliation_names()

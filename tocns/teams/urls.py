@@ -9,6 +9,7 @@ urlpatterns = [
     path("to/nhap/", views.roster_import, name="import"),
     path("to/nhap/xac-nhan/", views.roster_import_confirm, name="import_confirm"),
     path("to/nhap/mau.xlsx", views.roster_template, name="import_template"),
+    path("to/nhap/dong-loi.xlsx", views.roster_import_rejected, name="import_rejected"),
     path("don-vi/<str:code>/danh-sach-thanh-vien.xlsx", views.roster_export, name="export"),
     path("to/<int:pk>/", views.team_detail, name="detail"),
     path("to/<int:pk>/sua/", views.team_edit, name="edit"),

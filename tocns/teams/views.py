@@ -4,12 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
 from tocns.core import import_flow
+from tocns.core.excel import XLSX
 from tocns.core.queries import vi_order
 from tocns.units.forms import VillageImportForm as ExcelUploadForm
 
@@ -208,7 +210,6 @@ def verify(request, token: str):
     return response
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROSTER_SESSION_KEY = "roster_import_file"
 
 
@@ -223,10 +224,21 @@ def roster_import(request):
     access.require_officer(request.user)
     return import_flow.upload_and_preview(
         request,
-        form=ExcelUploadForm(request.POST or None, request.FILES or None),
+        form_class=ExcelUploadForm,
         reader=read_roster,
         session_key=ROSTER_SESSION_KEY,
         template="teams/import_roster.html",
+        kind="roster",
+        rejected_url=reverse("teams:import_rejected"),
+        creates_villages=True,
+    )
+
+
+@login_required
+def roster_import_rejected(request):
+    access.require_officer(request.user)
+    return import_flow.rejected_download(
+        request, session_key=ROSTER_SESSION_KEY, filename="danh-sach-thanh-vien-dong-loi.xlsx"
     )
 
 
@@ -238,6 +250,7 @@ def roster_import_confirm(request):
         request,
         importer=import_roster,
         session_key=ROSTER_SESSION_KEY,
+        kind="roster",
         back="teams:import",
         done_message=_(
             "Đã nhập: thêm mới %(created)d thành viên, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi."

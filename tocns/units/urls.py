@@ -8,6 +8,7 @@ urlpatterns = [
     path("nhap-thon/", views.import_villages, name="import"),
     path("nhap-thon/xac-nhan/", views.import_villages_confirm, name="import_confirm"),
     path("nhap-thon/mau.xlsx", views.import_template, name="import_template"),
+    path("nhap-thon/dong-loi.xlsx", views.import_villages_rejected, name="import_rejected"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/sua/", views.edit_village, name="edit"),
 ]

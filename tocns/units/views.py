@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
 from tocns.core import import_flow
+from tocns.core.excel import XLSX
 from tocns.core.queries import vi_order
 from tocns.teams import selectors as team_selectors
 
@@ -16,7 +18,6 @@ from .forms import VillageForm, VillageImportForm
 from .models import UnitKind
 from .village_import import build_template, read_villages
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "village_import_file"
 
 
@@ -81,10 +82,20 @@ def import_villages(request):
     access.require_officer(request.user)
     return import_flow.upload_and_preview(
         request,
-        form=VillageImportForm(request.POST or None, request.FILES or None),
+        form_class=VillageImportForm,
         reader=read_villages,
         session_key=IMPORT_SESSION_KEY,
         template="units/import_villages.html",
+        kind="villages",
+        rejected_url=reverse("units:import_rejected"),
+    )
+
+
+@login_required
+def import_villages_rejected(request):
+    access.require_officer(request.user)
+    return import_flow.rejected_download(
+        request, session_key=IMPORT_SESSION_KEY, filename="danh-sach-thon-dong-loi.xlsx"
     )
 
 
@@ -96,6 +107,7 @@ def import_villages_confirm(request):
         request,
         importer=village_import.import_villages,
         session_key=IMPORT_SESSION_KEY,
+        kind="villages",
         back="units:import",
         done_message=_(
             "Đã nhập: thêm mới %(created)d thôn, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi."

@@ -10,8 +10,17 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import ParsedFile, RowError, Sheet, parse_file, shown, write_workbook
-from tocns.core.excel_headers import Column, HeaderCell
+from tocns.core.excel import (
+    FileInfo,
+    ParsedFile,
+    ReadResult,
+    RowError,
+    Sheet,
+    parse_file,
+    shown,
+    write_workbook,
+)
+from tocns.core.excel_headers import Column
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps
@@ -100,16 +109,14 @@ class VillageRow:
 
 
 @dataclass
-class VillageImportResult:
+class VillageImportResult(ReadResult):
     rows_read: int = 0
     to_create: list[VillageRow] = field(default_factory=list)
     to_update: list[VillageRow] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
-    ignored_columns: list[HeaderCell] = field(default_factory=list)
-    sheet_name: str = ""
-    sheet_count: int = 1
+    file: FileInfo = field(default_factory=FileInfo)
     written: bool = False
 
     @property
@@ -188,12 +195,7 @@ def check_villages(
     commune are the officer's own commune's, when the file has no commune column and they have one."""
     raw = parsed.rows
     at = parsed.problem
-    result = VillageImportResult(
-        rows_read=len(raw),
-        ignored_columns=parsed.ignored,
-        sheet_name=parsed.sheet_name,
-        sheet_count=parsed.sheet_count,
-    )
+    result = VillageImportResult(rows_read=len(raw), file=parsed.info)
     code_at, name_at, village_at, households_at = (KEYS.index(k) for k in KEYS)
     communes = Communes((c[code_at] for _n, c in raw), (c[name_at] for _n, c in raw), allowed_paths, at)
     has_commune = "commune_code" in parsed.cells or "commune_name" in parsed.cells

@@ -297,7 +297,7 @@ def test_the_preview_lists_the_first_200_row_errors_and_counts_the_rest(tree, pe
     response = client_for("commune_officer").post("/to/nhap/", {"file": SimpleUploadedFile("ds.xlsx", data)})
 
     assert response.status_code == 200
-    assert response.text.count("không rõ (ghi Tổ trưởng") == 200
+    assert response.text.count("không phải vai trò trong tổ (ghi Tổ trưởng") == 200
     assert "Chỉ hiện 200 dòng lỗi đầu tiên; còn 4.800 dòng lỗi khác." in response.text
     assert len(response.content) < 200_000  # 500 rows quoting 30,000 characters each: 15 MB before
 

@@ -89,6 +89,12 @@ WALK = [
     ("units:import", lambda t: "/don-vi/nhap-thon/", expect(302, **OFFICERS, **READ_ONLY)),
     ("units:import_confirm", lambda t: "/don-vi/nhap-thon/xac-nhan/", expect(302, **POST_ONLY)),
     ("units:import_template", lambda t: "/don-vi/nhap-thon/mau.xlsx", expect(302, **OFFICERS, **READ_ONLY)),
+    # The rows the user's own last import left out: none in a fresh session.
+    (
+        "units:import_rejected",
+        lambda t: "/don-vi/nhap-thon/dong-loi.xlsx",
+        expect(302, **{n: 404 for n in OFFICERS}, **READ_ONLY),
+    ),
     # A village: everyone in the chain above it sees it; the other province's officer does not know it exists.
     (
         "units:detail",
@@ -139,6 +145,11 @@ WALK = [
     ("teams:import", lambda t: "/to/nhap/", expect(302, **OFFICERS, **READ_ONLY)),
     ("teams:import_confirm", lambda t: "/to/nhap/xac-nhan/", expect(302, **POST_ONLY)),
     ("teams:import_template", lambda t: "/to/nhap/mau.xlsx", expect(302, **OFFICERS, **READ_ONLY)),
+    (
+        "teams:import_rejected",
+        lambda t: "/to/nhap/dong-loi.xlsx",
+        expect(302, **{n: 404 for n in OFFICERS}, **READ_ONLY),
+    ),
     (
         "teams:export",
         lambda t: f"/don-vi/{t.phuong_lao_cai.code}/danh-sach-thanh-vien.xlsx",

@@ -6,8 +6,8 @@ from openpyxl import load_workbook
 
 from tocns.audit.models import AuditEntry
 from tocns.conftest import xlsx_bytes
-from tocns.units.models import Unit, UnitKind
 from tocns.core.excel import ImportFileError
+from tocns.units.models import Unit, UnitKind
 from tocns.units.village_import import apply_villages, read_villages
 
 HEADER = ["Mã xã", "Tên thôn", "Số hộ"]
