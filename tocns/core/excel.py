@@ -4,6 +4,7 @@ its spelling, and writing workbooks (templates, exports). Shared by every import
 import datetime
 import io
 import operator
+import re
 import time
 import zipfile
 import zlib
@@ -13,7 +14,17 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .excel_headers import Column, Header, HeaderCell, column_index, find_header, headers_of, missing
+from .excel_headers import (
+    Column,
+    Header,
+    HeaderCell,
+    column_index,
+    find_header,
+    header_key,
+    headers_of,
+    missing,
+)
+from .text import strip_place_word
 
 # Communes put titles above the header row: the commune's name, the national motto, "DANH SÁCH ...", a
 # date line, blank rows between them.
@@ -385,6 +396,9 @@ class SheetReader:
     def __init__(self, sheet: OpenedSheet, limits: ReadLimits):
         self.sheet, self.limits = sheet, limits
         self.rows_read = 0
+        # Merged ranges (first column, first row, last column, last row), known once the rows are read: Excel
+        # writes them after the rows.
+        self.merged: list[tuple[int, int, int, int]] = []
         self.started = time.monotonic()
 
     def _refuse_rows(self):
@@ -418,6 +432,8 @@ class SheetReader:
         from openpyxl.xml.constants import SHEET_MAIN_NS
 
         row_tag, cell_tag, data_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("row", "c", "sheetData"))
+        merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+        rows_done = False
         sheet, limits = self.sheet, self.limits
         max_rows = limits.max_rows + HEADER_SEARCH_ROWS
         max_columns = limits.max_columns
@@ -477,9 +493,25 @@ class SheetReader:
                     else:
                         yield number, ()
                 elif tag == data_tag:
-                    break  # nothing after the rows is needed
+                    rows_done = True  # after the rows, only the merged ranges are wanted
+                    element.clear()
+                elif tag == merge_tag and rows_done:
+                    self._merged(element.get("ref", ""))
+                    element.clear()
                 elif row is None:
-                    element.clear()  # columns, views, formatting before the rows: not kept
+                    element.clear()  # columns, views, formatting before and after the rows: not kept
+
+    def _merged(self, ref: str) -> None:
+        from openpyxl.utils.cell import range_boundaries
+
+        if len(self.merged) >= self.limits.max_rows:  # a sheet of nothing but merges is not read forever
+            return
+        try:
+            bounds = range_boundaries(ref)
+        except (TypeError, ValueError):
+            return
+        if None not in bounds and bounds[3] > bounds[1]:  # only ranges over several rows matter to rows
+            self.merged.append(bounds)
 
 
 def _head(rows: Iterator) -> list[tuple[int, tuple]]:
@@ -513,6 +545,7 @@ def read_table(
     limits: ReadLimits | None = None,
     extra: dict[str, tuple[str, ...]] | None = None,
     chosen: dict[str, str] | None = None,
+    heading_key: str | None = None,
 ) -> Iterator[Table]:
     """Open an uploaded .xlsx and give the data rows of its first sheet that has a header, column by key.
 
@@ -549,9 +582,12 @@ def read_table(
                     closest = (len(found), sheet, head[near][1], found)
                 continue
             keys = list(header.found)
+            heading_index = keys.index(heading_key) if heading_key in keys else None
             yield Table(
                 keys=keys,
-                rows=_data_rows(head[position + header.rows :], rows, [header.found[k] for k in keys]),
+                rows=_data_rows(
+                    head[position + header.rows :], rows, [header.found[k] for k in keys], heading_index
+                ),
                 header_row=head[position][0],
                 reader=reader,
                 header=header,
@@ -647,12 +683,19 @@ def parse_file(
     required: list[tuple[str, ...]],
     extra: dict[str, tuple[str, ...]] | None = None,
     chosen: dict[str, str] | None = None,
+    heading_key: str | None = None,
 ) -> ParsedFile:
-    """read_table() whole: every data row, laid out as `keys`; no database."""
-    with read_table(data, columns, required=required, extra=extra, chosen=chosen) as table:
+    """read_table() whole: every data row, laid out as `keys`; no database. A cell merged down over several
+    rows (a village written once beside all its members) is read on each of them."""
+    with read_table(
+        data, columns, required=required, extra=extra, chosen=chosen, heading_key=heading_key
+    ) as table:
         positions = [table.keys.index(k) if k in table.keys else len(table.keys) for k in keys]
         layout = operator.itemgetter(*positions)
         rows = [(number, layout((*cells, None))) for number, cells in table.rows]
+        _fill_merged(
+            rows, table.reader.merged, {table.header.found[k]: keys.index(k) for k in table.keys if k in keys}
+        )
         parsed = ParsedFile(
             rows=rows,
             cells={k: table.cell(k) for k in table.keys},
@@ -667,6 +710,25 @@ def parse_file(
     if not rows:
         raise ImportFileError(_("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề."))
     return parsed
+
+
+def _fill_merged(rows: list[tuple[int, tuple]], merged: list, positions: dict[int, int]) -> None:
+    """Give the rows under a merged cell its value (Excel keeps it in the top-left cell only). `positions`:
+    sheet column index -> position in the laid-out rows."""
+    if not merged:
+        return
+    at = {number: i for i, (number, _cells) in enumerate(rows)}
+    for first_col, first_row, _last_col, last_row in merged:
+        position = positions.get(first_col - 1)
+        top = at.get(first_row)
+        if position is None or top is None:
+            continue
+        value = rows[top][1][position]
+        for number in range(first_row + 1, last_row + 1):
+            i = at.get(number)
+            if i is not None and is_blank(rows[i][1][position]):
+                cells = rows[i][1]
+                rows[i] = (number, (*cells[:position], value, *cells[position + 1 :]))
 
 
 def rejected_rows(data: bytes, info: FileInfo, errors: list[RowError]) -> bytes:
@@ -702,7 +764,59 @@ def rejected_rows(data: bytes, info: FileInfo, errors: list[RowError]) -> bytes:
     return write_workbook([Sheet(_("Dòng lỗi"), title, rows, widths=[16] * width + [60])])
 
 
-def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[tuple[int, tuple]]:
+# Rows in a table that are not data: a total at the bottom ("Tổng cộng"), a group heading ("I. THÔN NA LANG",
+# "Thôn Na Lang" alone on its row) and, under the table, the signature block ("Người lập biểu", "TM. UỶ BAN
+# NHÂN DÂN", "(Ký, ghi rõ họ tên)") after which nothing is data. Compared as header_key() gives them.
+TOTAL_WORDS = {"tong", "tong cong", "cong", "tong so", "cong toan xa", "tong cong toan xa", "tong toan xa"}
+FOOTER_STARTS = (
+    "nguoi lap",
+    "can bo lap",
+    "tm ",
+    "t m ",
+    "kt ",
+    "xac nhan cua",
+    "ky ghi ro ho ten",
+    "ky va ghi ro ho ten",
+    "ky ten",
+    "ky dong dau",
+    "noi nhan",
+)
+FOOTER_EXACT = {"chu tich", "pho chu tich", "thu truong don vi", "truong ban chi dao"}
+_NUMBERED = re.compile(r"^(?:[IVXL]+|\d{1,2})[.)]\s+(?=\S)")  # "I. ", "2) "
+
+
+def _text_key(cell) -> str:
+    return header_key(cell) if isinstance(cell, str) else ""
+
+
+def _is_footer(values: tuple) -> bool:
+    for cell in values:
+        key = _text_key(cell)
+        if key and (key in FOOTER_EXACT or key.startswith(FOOTER_STARTS)):
+            return True
+    return False
+
+
+def _heading(values: tuple, by_place: bool) -> str | None:
+    """The text of a group heading row (its only cell), without its "I." numbering; None for other rows."""
+    filled = [v for v in values if not is_blank(v)]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return None
+    text = " ".join(filled[0].split())
+    if _NUMBERED.match(text):
+        return _NUMBERED.sub("", text)
+    key = header_key(text)
+    if by_place and strip_place_word(key) != key:
+        return text
+    return None
+
+
+def _data_rows(
+    buffered: list, rest: Iterable, indexes: list[int], heading_index: int | None = None
+) -> Iterator[tuple[int, tuple]]:
+    """The data rows: picked cells not all blank, without totals, headings and what follows the signature
+    block. A heading's text fills the blank `heading_index` cells of the rows under it (the village a
+    roster's group heading names)."""
     width = max(indexes) + 1
     if len(indexes) == 1:
         index = indexes[0]
@@ -712,16 +826,28 @@ def _data_rows(buffered: list, rest: Iterable, indexes: list[int]) -> Iterator[t
 
     else:
         pick = operator.itemgetter(*indexes)
+    heading = None
     try:
         for source in (buffered, rest):
             for number, values in source:
                 if len(values) < width:
                     values = (*values, *([None] * (width - len(values))))
                 cells = pick(values)
-                for cell in cells:
-                    if cell is not None and (not isinstance(cell, str) or cell.strip()):
-                        yield number, cells
-                        break
+                filled = sum(
+                    1 for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())
+                )
+                if filled > 2:
+                    pass  # a data row: the checks below are for sparse rows, and cost a fold each
+                elif _is_footer(values):
+                    return
+                elif (text := _heading(values, heading_index is not None)) is not None:
+                    heading = text
+                    continue
+                elif not filled or any(_text_key(cell) in TOTAL_WORDS for cell in cells):
+                    continue
+                if heading is not None and heading_index is not None and is_blank(cells[heading_index]):
+                    cells = (*cells[:heading_index], heading, *cells[heading_index + 1 :])
+                yield number, cells
     except ImportFileError:
         raise
     except Exception as exc:  # a sheet damaged halfway fails only when that row is parsed

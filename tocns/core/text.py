@@ -70,3 +70,29 @@ CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def strip_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
+
+
+# The words for a kind of place that names of villages start with ("Thôn Na Lang"), folded, longest first.
+PLACE_WORDS = (
+    "to dan pho",
+    "khu dan cu",
+    "khu pho",
+    "thon",
+    "ban",
+    "xom",
+    "ap",
+    "tdp",
+    "buon",
+    "plei",
+    "soc",
+    "khom",
+    "lang",
+)
+
+
+def strip_place_word(folded: str) -> str:
+    """ "thon na lang" -> "na lang"; a name that is only the word ("thon") stays as it is."""
+    for word in PLACE_WORDS:
+        if folded.startswith(word + " "):
+            return folded[len(word) + 1 :]
+    return folded

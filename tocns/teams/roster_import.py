@@ -843,7 +843,9 @@ def _role_column_is_affiliation(parsed: ParsedFile) -> bool:
 def parse_roster(data: bytes, *, columns: dict[str, str] | None = None, extra=None) -> ParsedFile:
     """The file's data rows, each (row number, cells in the order of KEYS); no database. `columns`: the
     officer's choice of column letter per key, `extra`: header spellings they taught before."""
-    parsed = parse_file(data, COLUMNS, KEYS, required=REQUIRED, extra=extra, chosen=columns)
+    parsed = parse_file(
+        data, COLUMNS, KEYS, required=REQUIRED, extra=extra, chosen=columns, heading_key="village_name"
+    )
     if _role_column_is_affiliation(parsed):
         role, affiliation = KEYS.index("role"), KEYS.index("affiliation")
         for position, (number, cells) in enumerate(parsed.rows):
