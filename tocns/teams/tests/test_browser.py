@@ -1,5 +1,7 @@
 """On a 360×740 phone: a team leader adds a member; a citizen opens a card's QR link."""
 
+import io
+
 import pytest
 
 from tocns.browser import DESKTOP, PHONE, fits_width, sign_in
@@ -78,4 +80,57 @@ def test_roster_import_preview_with_errors(
     assert page.locator("#errors tbody tr").count() >= 3
     assert fits_width(page)
     shoot(page, "roster-import-errors-phone")
+    context.close()
+
+
+def test_column_choice_then_rejected_rows_download_on_a_phone(
+    transactional_db, live_server, tree, rosters, browser, shoot, tmp_path
+):
+    """A commune's file whose name column the import does not know: the officer points at it on a phone,
+    imports the good rows only, and downloads the rejected one to fix."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "danh-sach.xlsx"
+    path.write_bytes(
+        xlsx_bytes(
+            [
+                ["UBND PHƯỜNG LÀO CAI", None, None, None, None],
+                ["DANH SÁCH TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG", None, None, None, None],
+                ["Mã xã", "Thôn", "Người tham gia", "SĐT", "Ghi chú"],
+                ["02647", "Tổ dân phố Kim Tân", "Đỗ Thị Hoa", "0977000111", ""],
+                ["02647", "Tổ dân phố Kim Tân", "Lý Văn Sáu", "0912 345 67", "gọi lại"],
+            ]
+        )
+    )
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, live_server.url, "canbo.xa", PASSWORD)
+    page.goto(f"{live_server.url}/to/nhap/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="Kiểm tra tệp").click()
+    page.wait_for_selector("#choose")
+    assert fits_width(page)
+    shoot(page, "roster-import-choose-phone")
+    page.get_by_label("Cột nào là “Họ và tên”?").select_option("C")
+    page.get_by_role("button", name="Đọc lại tệp với các cột đã chọn").click()
+    page.wait_for_selector("#preview")
+    assert "cột E (Ghi chú)" in page.text_content("#ignored")
+    assert "Cột D (SĐT): “0912 345 67”" in page.text_content("#errors")
+    assert fits_width(page)
+    shoot(page, "roster-import-preview-phone")
+    page.get_by_role("button", name="Chỉ nhập 1 dòng hợp lệ").click()
+    page.wait_for_selector("#skipped")
+    assert fits_width(page)
+    shoot(page, "roster-import-skipped-phone")
+    with page.expect_download() as waiting:
+        page.get_by_role("link", name="Tải các dòng lỗi (.xlsx)").click()
+    download = waiting.value
+    assert download.suggested_filename == "danh-sach-thanh-vien-dong-loi.xlsx"
+    sheet = load_workbook(io.BytesIO(download.path().read_bytes())).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("Mã xã", "Thôn", "Người tham gia", "SĐT", "Ghi chú", "Lỗi cần sửa")
+    assert rows[1][:5] == ("02647", "Tổ dân phố Kim Tân", "Lý Văn Sáu", "0912 345 67", "gọi lại")
+    assert rows[1][5].startswith("Cột D (SĐT)") and len(rows) == 2
+    assert Member.objects.get(full_name="Đỗ Thị Hoa").team.unit == tree.kim_tan
+    assert not Member.objects.filter(full_name="Lý Văn Sáu").exists()
     context.close()
