@@ -333,10 +333,11 @@ def _open_workbook(data: bytes, limits: ReadLimits) -> list[OpenedSheet]:
         reader.read_strings()
         reader.read_workbook()
         apply_stylesheet(reader.archive, reader.wb)
+        # Hidden sheets are left out: last year's list, a lookup table, kept out of the officer's sight.
         found = [
             (sheet.name, rel.target)
             for sheet, rel in reader.parser.find_sheets()
-            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type and sheet.state == "visible"
         ]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(_(_DAMAGED)) from exc
@@ -782,6 +783,9 @@ FOOTER_STARTS = (
     "noi nhan",
 )
 FOOTER_EXACT = {"chu tich", "pho chu tich", "thu truong don vi", "truong ban chi dao"}
+# The place-and-date line over the signatures: "Mường Khương, ngày 15 tháng 3 năm 2025".
+_DATE_LINE = re.compile(r"(?:^| )ngay \d{1,2} thang \d{1,2} nam \d{4}$")
+_ROMAN = re.compile(r"[IVXL]+\.?")
 _NUMBERED = re.compile(r"^(?:[IVXL]+|\d{1,2})[.)]\s+(?=\S)")  # "I. ", "2) "
 
 
@@ -792,7 +796,7 @@ def _text_key(cell) -> str:
 def _is_footer(values: tuple) -> bool:
     for cell in values:
         key = _text_key(cell)
-        if key and (key in FOOTER_EXACT or key.startswith(FOOTER_STARTS)):
+        if key and (key in FOOTER_EXACT or key.startswith(FOOTER_STARTS) or _DATE_LINE.search(key)):
             return True
     return False
 
@@ -800,6 +804,8 @@ def _is_footer(values: tuple) -> bool:
 def _heading(values: tuple, by_place: bool) -> str | None:
     """The text of a group heading row (its only cell), without its "I." numbering; None for other rows."""
     filled = [v for v in values if not is_blank(v)]
+    if len(filled) == 2 and isinstance(filled[0], str) and _ROMAN.fullmatch(filled[0].strip()):
+        filled = filled[1:]  # "II" in the number column, the heading beside it
     if len(filled) != 1 or not isinstance(filled[0], str):
         return None
     text = " ".join(filled[0].split())
@@ -843,7 +849,7 @@ def _data_rows(
                 elif (text := _heading(values, heading_index is not None)) is not None:
                     heading = text
                     continue
-                elif not filled or any(_text_key(cell) in TOTAL_WORDS for cell in cells):
+                elif not filled or any(_text_key(cell) in TOTAL_WORDS for cell in values):
                     continue
                 if heading is not None and heading_index is not None and is_blank(cells[heading_index]):
                     cells = (*cells[:heading_index], heading, *cells[heading_index + 1 :])

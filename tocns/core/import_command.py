@@ -24,19 +24,28 @@ class ExcelImportCommand(BaseCommand):
     def summary(self, result) -> str:
         raise NotImplementedError
 
+    def options(self, options: dict) -> dict:
+        """What the command's own arguments ask of the reader and importer."""
+        return {}
+
     def handle(self, *args, file, dry_run, skip_bad_rows, **options):
+        extra = self.options(options)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp {file}.")
         try:
             if dry_run:
-                result = type(self).reader(path.read_bytes())
+                result = type(self).reader(path.read_bytes(), **extra)
             else:
-                result = type(self).importer(path.read_bytes(), skip_bad_rows=skip_bad_rows)
+                result = type(self).importer(path.read_bytes(), skip_bad_rows=skip_bad_rows, **extra)
         except ImportFileError as exc:  # the file, a limit, or another import of the same commune running
             raise CommandError(str(exc)) from exc
         for error in result.errors:
             self.stderr.write(f"Dòng {error.row}: {error.message}")
+        for warning in result.warnings:
+            self.stderr.write(f"Dòng {warning.row} (lưu ý, vẫn nhập): {warning.message}")
+        for cell in result.ignored_columns:
+            self.stderr.write(f"Bỏ qua cột {cell}.")
         self.stdout.write(self.summary(result))
         if dry_run:
             self.stdout.write("Chạy thử: chưa ghi gì vào cơ sở dữ liệu.")

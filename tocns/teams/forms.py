@@ -37,6 +37,7 @@ class MemberForm(forms.ModelForm):
             "gender",
             "birth_year",
             "affiliation",
+            "affiliation_note",
             "has_smartphone",
             "skill_level",
             "joined_on",

@@ -40,7 +40,8 @@ def _labels():
             roles.get(member.role, member.role),
             member.phone or None,
             member.birth_year,
-            affiliations.get(member.affiliation, member.affiliation),
+            # The roster's own words when it was none of the choices: read back, they are kept again.
+            member.affiliation_note or affiliations.get(member.affiliation, member.affiliation),
             yes if member.has_smartphone else no,
         ]
 

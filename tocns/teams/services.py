@@ -22,6 +22,7 @@ MEMBER_AUDIT_FIELDS = [
     "phone_public",
     "role",
     "affiliation",
+    "affiliation_note",
     "has_smartphone",
     "skill_level",
     "joined_on",

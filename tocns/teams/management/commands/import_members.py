@@ -10,9 +10,21 @@ class Command(ExcelImportCommand):
     reader = read_roster
     importer = import_roster
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--create-villages",
+            action="store_true",
+            help="Tạo các thôn mà tệp ghi nhưng xã chưa có (kèm tổ và thành viên).",
+        )
+
+    def options(self, options: dict) -> dict:
+        return {"create_villages": options["create_villages"]}
+
     def summary(self, result) -> str:
         return (
             f"Đọc {result.rows_read} dòng: thêm mới {len(result.to_create)} thành viên, "
             f"cập nhật {len(result.to_update)}, không đổi {result.unchanged}, lỗi {len(result.errors)}; "
-            f"tổ mới {len(result.teams_to_create)}."
+            f"tổ mới {len(result.teams_to_create)}; thôn chưa có {len(result.villages_to_create)}"
+            + (" (được tạo)." if result.creates_villages else " (thêm --create-villages để tạo).")
         )
