@@ -762,7 +762,9 @@ def rejected_rows(data: bytes, info: FileInfo, errors: list[RowError]) -> bytes:
     title = [cell_text(v) for v in padded(first)] + [_("Lỗi cần sửa")]
     rows = [[*padded(values), None] for values in more]
     rows += [[*padded(values), reason] for values, reason in kept]
-    return write_workbook([Sheet(_("Dòng lỗi"), title, rows, widths=[16] * width + [60])])
+    longest = [max(len(shown(row[i], 40)) for row in [title, *rows]) for i in range(width)]
+    widths = [min(40, max(6, size + 2)) for size in longest] + [60]
+    return write_workbook([Sheet(_("Dòng lỗi"), title, rows, widths=widths, wide=True)])
 
 
 # Rows in a table that are not data: a total at the bottom ("Tổng cộng"), a group heading ("I. THÔN NA LANG",
@@ -869,6 +871,8 @@ class Sheet:
     # Whole numbers shown with thousands grouped ("#,##0": 19.247 in a Vietnamese Excel). Off for sheets
     # holding years or codes as numbers (a roster's birth years would read 1.975).
     grouped: bool = False
+    # Printed across one landscape page width (a sheet of many columns that people print to fix by hand).
+    wide: bool = False
 
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -890,6 +894,10 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         for index, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
+        if sheet.wide:
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
         header = []
         for title in sheet.header:
             cell = WriteOnlyCell(ws, value=title)
