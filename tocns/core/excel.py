@@ -19,18 +19,21 @@ from .excel_headers import (
     Header,
     HeaderCell,
     column_index,
+    column_letter,
     find_header,
     header_key,
     headers_of,
     missing,
 )
-from .text import strip_place_word
+from .text import strip_invisible, strip_place_word
 
 # Communes put titles above the header row: the commune's name, the national motto, "DANH SÁCH ...", a
 # date line, blank rows between them.
 HEADER_SEARCH_ROWS = 15
 MAX_ROW_MESSAGE = 1000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell copied into the rejected-rows file keeps at most this much (a real cell holds a few words).
+REJECTED_CELL = 1000
 # The preview lists the first row errors, and how many more there are.
 SHOWN_ERRORS = 200
 
@@ -43,10 +46,13 @@ class MissingColumns(ImportFileError):
     """No sheet has a header with every required column. Says which are missing ((key, label) pairs) and
     what the closest sheet's header row holds ((letter, text) pairs), so the officer can point at them."""
 
-    def __init__(self, message: str, *, missing: list[tuple[str, str]], headers: list, sheet_name: str):
+    def __init__(
+        self, message: str, *, missing: list[tuple[str, str]], headers: list, keys: list, sheet_name: str
+    ):
         super().__init__(message)
         self.missing = missing
-        self.headers = [(cell.letter, cell.header) for cell in headers]
+        self.headers = [(cell.letter, cell.header) for cell in headers]  # shown: long ones cut
+        self.keys = keys  # (letter, header_key() of the whole header): how a choice is remembered
         self.sheet_name = sheet_name
 
 
@@ -65,16 +71,17 @@ class RowError:
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not strip_invisible(value).strip())
 
 
 def cell_text(value) -> str:
-    """A cell as one line of text: 2953.0 -> "2953", inner runs of spaces collapsed."""
+    """A cell as one line of text: 2953.0 -> "2953", inner runs of spaces collapsed, characters that show
+    nothing dropped (a name of zero-width spaces is no name)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return " ".join(strip_invisible(str(value)).split())
 
 
 @dataclass
@@ -353,7 +360,7 @@ def _open_workbook(data: bytes, limits: ReadLimits) -> list[OpenedSheet]:
             wb.epoch,
             wb._date_formats,
             wb._timedelta_formats,
-            title=title or "",
+            title=shown(title or "", 60),
         )
         for title, path in found
     ]
@@ -612,6 +619,7 @@ def read_table(
             },
             missing=lacking,
             headers=headers_of(values),
+            keys=[(column_letter(i), header_key(v)) for i, v in enumerate(values) if header_key(v)],
             sheet_name=sheet.title,
         )
     finally:
@@ -740,15 +748,27 @@ def rejected_rows(data: bytes, info: FileInfo, errors: list[RowError]) -> bytes:
     reasons = {e.row: e.message for e in errors}
     header_end = info.header_row + info.header_rows - 1
     last = max(reasons, default=header_end)
+    # What the file may make the download cost: each cell cut to what a real one holds, and once the rows
+    # kept pass a share of the unpacking limit, to what an error message quotes.
+    budget = limits.max_uncompressed_bytes // 4
+    spent = 0
+
+    def kept_cells(values: tuple) -> list:
+        nonlocal spent
+        limit = REJECTED_CELL if spent < budget else 60
+        cells = [shown(v, limit) if isinstance(v, str) and len(v) > limit else v for v in values]
+        spent += sum(len(v) for v in cells if isinstance(v, str)) + len(cells)
+        return cells
+
     header: list[list] = []
     kept: list[tuple[list, str]] = []
     try:
         sheet = next((s for s in sheets if s.title == info.sheet_name), sheets[0])
         for number, values in SheetReader(sheet, limits):
             if info.header_row <= number <= header_end:
-                header.append(list(values))
+                header.append(kept_cells(values))
             elif number in reasons:
-                kept.append((list(values), reasons[number]))
+                kept.append((kept_cells(values), reasons[number]))
             if number >= last:
                 break
     finally:
@@ -901,6 +921,8 @@ def write_workbook(sheets: list[Sheet]) -> bytes:
         header = []
         for title in sheet.header:
             cell = WriteOnlyCell(ws, value=title)
+            if isinstance(title, str) and title[:1] in ("=", "#"):
+                cell.data_type = "s"  # a header copied from an upload is text, never a formula
             cell.font = bold
             header.append(cell)
         ws.append(header)

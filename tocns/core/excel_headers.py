@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from .text import fold
 
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
+MAX_KEY = 200
+# A header as shown and kept between steps: real ones are a few words; a cell can hold 32,767 characters.
+MAX_HEADER = 80
 # "(1)", "1", "[2]": the row of column numbers some forms have under the header.
 _COLUMN_NUMBER = re.compile(r"^[\(\[]?\d{1,2}[\)\]]?$")
 
@@ -25,7 +28,8 @@ def header_key(text) -> str:
     and "ma xa - phuong" are the same column)."""
     if text is None:
         return ""
-    return " ".join(_PUNCTUATION.sub(" ", fold(str(text))).split())
+    # Cut: a header is compared and remembered (ColumnChoice.header) by at most this much.
+    return " ".join(_PUNCTUATION.sub(" ", fold(str(text))).split())[:MAX_KEY]
 
 
 def column_letter(index: int) -> str:
@@ -95,7 +99,10 @@ class Header:
 
 
 def _text(value) -> str:
-    return " ".join(str(value).split()) if value is not None else ""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    return text if len(text) <= MAX_HEADER else text[: MAX_HEADER - 1] + "…"
 
 
 def match(cells: tuple, columns, extra: dict[str, tuple] | None = None, taken=()) -> dict[str, int]:

@@ -1,11 +1,18 @@
-"""The two-step Excel import every officer page uses: upload -> preview with row errors (nothing written)
--> confirm or cancel. The uploaded file waits in storage between the steps and is checked again on confirm,
-since the tree or the user's rights may have changed meanwhile. It is deleted on confirm, on cancel, when
-the same user uploads another file, and at the latest after TOCNS_IMPORT_UPLOAD_MAX_AGE_HOURS
-(purge_uploads(): `manage.py purge_uploads`, and each new upload)."""
+"""The two-step Excel import every officer page uses: upload -> (the officer points at columns the import did
+not recognise) -> preview with row errors (nothing written) -> confirm or cancel. The uploaded file waits in
+storage between the steps and is checked again on confirm, since the tree or the user's rights may have
+changed meanwhile. It is deleted on confirm, on cancel, when the same user uploads another file, and at the
+latest after TOCNS_IMPORT_UPLOAD_MAX_AGE_HOURS (purge_uploads(): `manage.py purge_uploads`, and each new
+upload). When rows were left out, the upload stays (with a list of the rows and reasons) until the same
+limits, so that the rejected rows can be downloaded, built from it only when asked for.
+
+The session holds names of files in storage; they are checked against the names this module makes before
+any is read or deleted."""
 
 import datetime
+import json
 import logging
+import re
 import secrets
 
 from django.conf import settings
@@ -20,11 +27,21 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 
-from .excel import SHOWN_ERRORS, XLSX, ImportFileError, MissingColumns, rejected_rows
-from .excel_headers import column_index, header_key
+from .excel import (
+    SHOWN_ERRORS,
+    XLSX,
+    FileInfo,
+    ImportFileError,
+    MissingColumns,
+    RowError,
+    rejected_rows,
+)
+from .excel_headers import MAX_KEY, column_index
 from .models import ColumnChoice
 
 UPLOAD_DIR = "imports"
+# What this module names its files (storage may add "_abc1234" to a name already taken).
+_OWN_FILE = re.compile(r"imports/[0-9a-f]{32}(?:_[A-Za-z0-9]{7})?(?:\.xlsx|-loi\.json)")
 logger = logging.getLogger(__name__)
 
 
@@ -50,15 +67,81 @@ def purge_uploads(*, max_age: datetime.timedelta | None = None, now: datetime.da
     return deleted
 
 
-def _discard(name: str | None) -> None:
-    if name and name.startswith(f"{UPLOAD_DIR}/"):
-        default_storage.delete(name)
+def _own(name) -> str | None:
+    """The name when it is one of this module's files; None for anything else a session might hold."""
+    return name if isinstance(name, str) and _OWN_FILE.fullmatch(name) else None
+
+
+def _discard(*names) -> None:
+    for name in names:
+        if _own(name):
+            default_storage.delete(name)
+
+
+def _strings(value, size: int) -> list[list[str]] | None:
+    """A session list of `size`-string lists, as it was stored; None when it is anything else."""
+    if not isinstance(value, list):
+        return None
+    if all(
+        isinstance(item, list | tuple) and len(item) == size and all(isinstance(v, str) for v in item)
+        for item in value
+    ):
+        return [list(item) for item in value]
+    return None
 
 
 def _pending(request, session_key: str) -> dict:
-    """This user's upload waiting between the steps: {"file", "columns", "headers", "create_villages"}."""
-    pending = request.session.get(session_key)
-    return pending if isinstance(pending, dict) else {}
+    """This user's upload waiting between the steps: {"file", "columns", "missing", "headers",
+    "create_villages"}, each part kept only when it has the shape this module stores."""
+    stored = request.session.get(session_key)
+    if not isinstance(stored, dict) or not _own(stored.get("file")):
+        return {}
+    pending = {"file": stored["file"]}
+    columns = stored.get("columns")
+    if isinstance(columns, dict) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        pending["columns"] = columns
+    for part in ("missing", "headers", "keys"):
+        if (value := _strings(stored.get(part), 2)) is not None:
+            pending[part] = value
+    if stored.get("create_villages") is True:
+        pending["create_villages"] = True
+    return pending
+
+
+def _rejected(request, session_key: str) -> tuple[str, str] | None:
+    """(the upload, the list of its rejected rows) this user's last import left out, if any."""
+    stored = request.session.get(f"{session_key}_rejected")
+    if isinstance(stored, list | tuple) and len(stored) == 2 and _own(stored[0]) and _own(stored[1]):
+        return stored[0], stored[1]
+    return None
+
+
+def _drop_rejected(request, session_key: str, *, keep: str | None = None) -> None:
+    """Forget (and delete) the rejected rows of the last import; `keep`: an upload still in use."""
+    found = _rejected(request, session_key)
+    request.session.pop(f"{session_key}_rejected", None)
+    if found:
+        upload, reasons = found
+        _discard(reasons, *([upload] if upload != keep else []))
+
+
+def _keep_rejected(request, session_key: str, upload: str, result) -> None:
+    """Remember which rows of `upload` were left out and why (a small JSON file beside it); the workbook is
+    built only if downloaded."""
+    reasons = {
+        "info": {
+            "sheet_name": result.file.sheet_name,
+            "header_row": result.file.header_row,
+            "header_rows": result.file.header_rows,
+        },
+        "errors": [[e.row, e.message] for e in result.errors],
+    }
+    name = default_storage.save(
+        f"{UPLOAD_DIR}/{secrets.token_hex(16)}-loi.json", ContentFile(json.dumps(reasons).encode())
+    )
+    request.session[f"{session_key}_rejected"] = [upload, name]
 
 
 def remembered(user, kind: str) -> dict[str, tuple[str, ...]]:
@@ -69,22 +152,28 @@ def remembered(user, kind: str) -> dict[str, tuple[str, ...]]:
     return {column: tuple(headers) for column, headers in spellings.items()}
 
 
-def _remember(user, kind: str, columns: dict[str, str], headers: dict[str, str]) -> None:
+def _remember(user, kind: str, columns: dict[str, str], keys: dict[str, str]) -> None:
+    """keys: column letter -> header_key() of that column's header in the file."""
     for key, letter in columns.items():
-        header = header_key(headers.get(letter, ""))
+        header = keys.get(letter, "")[:MAX_KEY]
         if header:
             ColumnChoice.objects.update_or_create(
-                user=user, kind=kind, header=header[:200], defaults={"column": key}
+                user=user, kind=kind, header=header, defaults={"column": key}
             )
 
 
-def _chosen_columns(request, missing: list) -> dict[str, str]:
-    """The letters the officer picked in the column-choice step, for the columns that were missing."""
+def _chosen_columns(request, pending: dict) -> dict[str, str] | None:
+    """The letters the officer picked for the missing columns, among the file's; None when one column was
+    picked for two things (one cell cannot be both the village and the person)."""
+    letters = {letter for letter, _header in pending.get("headers", [])}
     chosen = {}
-    for key, _label in missing:
-        letter = (request.POST.get(f"col_{key}") or "").strip().upper()
-        if column_index(letter) is not None:
+    for key, _label in pending.get("missing", []):
+        letter = (request.POST.get(f"col_{key}") or "").strip().upper()[:3]
+        if column_index(letter) is not None and letter in letters:
             chosen[key] = letter
+    taken = [*chosen.values(), *(v for k, v in pending.get("columns", {}).items() if k not in chosen)]
+    if len(set(taken)) != len(taken):
+        return None
     return chosen
 
 
@@ -117,7 +206,7 @@ def upload_and_preview(
     )
     context = {"form": form, "rejected_url": rejected_url, **(extra or {})}
     if request.method != "POST":
-        if request.GET.get("xong") and request.session.get(f"{session_key}_rejected"):
+        if request.GET.get("xong") and _rejected(request, session_key):
             context["skipped_rows"] = True
         return render(request, template, context)
     pending = _pending(request, session_key)
@@ -128,28 +217,36 @@ def upload_and_preview(
             purge_uploads()  # opportunistic: a site nobody runs the daily purge on still empties itself
         except OSError:
             logger.exception("Could not purge old import uploads")
+        _drop_rejected(request, session_key)
         _discard(pending.get("file"))  # this user's previous, unconfirmed upload
-        _discard(request.session.pop(f"{session_key}_rejected", None))
         data = form.cleaned_data["file"].read()
         name = default_storage.save(f"{UPLOAD_DIR}/{secrets.token_hex(16)}.xlsx", ContentFile(data))
         pending = {"file": name}
-    elif pending.get("file") and default_storage.exists(pending["file"]):
+    elif pending and default_storage.exists(pending["file"]):
         with default_storage.open(pending["file"], "rb") as handle:
             data = handle.read()
         if step == "choose":
-            chosen = _chosen_columns(request, pending.get("missing", []))
-            pending["columns"] = {**pending.get("columns", {}), **chosen}
+            chosen = _chosen_columns(request, pending)
+            if chosen is None:
+                messages.error(request, _("Mỗi cột của tệp chỉ dùng được cho một mục. Hãy chọn lại."))
+            else:
+                pending["columns"] = {**pending.get("columns", {}), **chosen}
         else:
             pending["create_villages"] = True
     else:
         request.session.pop(session_key, None)
         messages.error(request, _("Phiên nhập đã hết hạn. Vui lòng tải tệp lên lại."))
         return redirect(request.path)
-    options = _options(request, pending, kind)
     try:
-        result = reader(data, allowed_paths=access.officer_paths(request.user), **options)
+        result = reader(
+            data, allowed_paths=access.officer_paths(request.user), **_options(request, pending, kind)
+        )
     except MissingColumns as exc:
-        pending.update(missing=exc.missing, headers=exc.headers)
+        pending.update(
+            missing=[list(m) for m in exc.missing],
+            headers=[list(h) for h in exc.headers],
+            keys=[list(k) for k in exc.keys],
+        )
         request.session[session_key] = pending
         context.update(choose=exc, choices=_choice_rows(exc, pending.get("columns", {})))
         return render(request, template, context)
@@ -159,16 +256,19 @@ def upload_and_preview(
         form.add_error("file" if step == "upload" else None, str(exc))
         return render(request, template, context)
     if pending.get("columns"):
-        _remember(request.user, kind, pending["columns"], dict(pending.get("headers", [])))
+        _remember(request.user, kind, pending["columns"], dict(pending.get("keys", [])))
     missing_villages = getattr(result, "villages_to_create", None) and not pending.get("create_villages")
+    _drop_rejected(request, session_key, keep=pending["file"])
     if (result.good_rows and not result.nothing_to_write) or missing_villages:
         request.session[session_key] = pending
-    else:  # nothing to confirm: the file is not kept
-        _discard(pending.get("file"))
+        if result.errors:
+            _keep_rejected(request, session_key, pending["file"], result)
+    elif result.errors:  # nothing to confirm: the file stays only for its rejected rows
         request.session.pop(session_key, None)
-    _discard(request.session.pop(f"{session_key}_rejected", None))
-    if result.errors:
-        request.session[f"{session_key}_rejected"] = _save_rejected(data, result)
+        _keep_rejected(request, session_key, pending["file"], result)
+    else:  # nothing to confirm and nothing to fix: the file is not kept
+        _discard(pending["file"])
+        request.session.pop(session_key, None)
     context.update(
         result=result,
         preview_rows=result.to_create[:200],
@@ -191,19 +291,25 @@ def _choice_rows(exc: MissingColumns, chosen: dict) -> list[dict]:
     return [{"key": key, "label": label, "chosen": chosen.get(key, "")} for key, label in exc.missing]
 
 
-def _save_rejected(data: bytes, result) -> str:
-    rejected = rejected_rows(data, result.file, result.errors)
-    return default_storage.save(f"{UPLOAD_DIR}/{secrets.token_hex(16)}-dong-loi.xlsx", ContentFile(rejected))
-
-
 def rejected_download(request, *, session_key: str, filename: str):
     """The rows an import left out (or would leave out), as the file had them plus the reason: to fix and
-    upload again. Only the user's own, from their session."""
-    name = request.session.get(f"{session_key}_rejected")
-    if not name or not name.startswith(f"{UPLOAD_DIR}/") or not default_storage.exists(name):
+    upload again. Only the user's own, from their session; built from the upload under the read limits."""
+    found = _rejected(request, session_key)
+    if not found or not all(default_storage.exists(name) for name in found):
         raise Http404
-    with default_storage.open(name, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type=XLSX)
+    upload, reasons = found
+    with default_storage.open(reasons, "rb") as handle:
+        saved = json.loads(handle.read())
+    with default_storage.open(upload, "rb") as handle:
+        data = handle.read()
+    info = FileInfo(**saved["info"])
+    errors = [RowError(row, message) for row, message in saved["errors"]]
+    try:
+        workbook = rejected_rows(data, info, errors)
+    except ImportFileError as exc:  # a read limit lowered since the preview
+        messages.error(request, str(exc))
+        return redirect(request.path.rsplit("/", 1)[0] + "/")
+    response = HttpResponse(workbook, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -213,18 +319,16 @@ def confirm(request, *, importer, session_key: str, back: str, done_message: str
     request.session.pop(session_key, None)
     name = pending.get("file")
     if request.POST.get("cancel"):
+        _drop_rejected(request, session_key)
         _discard(name)
-        _discard(request.session.pop(f"{session_key}_rejected", None))
         messages.info(request, _("Đã hủy lần nhập. Tệp đã tải lên đã được xóa."))
         return redirect(back)
     if not name or not default_storage.exists(name):
         messages.error(request, _("Phiên nhập đã hết hạn. Vui lòng tải tệp lên lại."))
         return redirect(back)
-    try:
-        with default_storage.open(name, "rb") as handle:
-            data = handle.read()
-    finally:
-        _discard(name)
+    with default_storage.open(name, "rb") as handle:
+        data = handle.read()
+    _drop_rejected(request, session_key, keep=name)
     try:
         result = importer(
             data,
@@ -234,21 +338,21 @@ def confirm(request, *, importer, session_key: str, back: str, done_message: str
             **_options(request, pending, kind),
         )
     except ImportFileError as exc:  # a limit lowered meanwhile, or another import of the commune running
+        _discard(name)
         messages.error(request, str(exc))
         return redirect(back)
+    if result.written and result.errors:
+        # The rows left out, to fix and upload again: this run's, from the upload kept for them.
+        _keep_rejected(request, session_key, name, result)
+        messages.success(request, done_message % _counts(result))
+        return redirect(f"{reverse(back)}?xong=1")
+    _discard(name)
     if result.written:
-        counts = {
-            "created": len(result.to_create),
-            "updated": len(result.to_update),
-            "skipped": len(result.errors),
-        }
-        messages.success(request, done_message % counts)
-        if result.errors:
-            # The rows left out, to fix and upload again: made from this run's errors.
-            _discard(request.session.pop(f"{session_key}_rejected", None))
-            request.session[f"{session_key}_rejected"] = _save_rejected(data, result)
-            return redirect(f"{reverse(back)}?xong=1")
+        messages.success(request, done_message % _counts(result))
     else:
         messages.error(request, _("Không ghi gì vì tệp có dòng lỗi."))
-    _discard(request.session.pop(f"{session_key}_rejected", None))
     return redirect(back)
+
+
+def _counts(result) -> dict:
+    return {"created": len(result.to_create), "updated": len(result.to_update), "skipped": len(result.errors)}

@@ -72,6 +72,30 @@ def strip_controls(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+# Characters that show nothing: zero-width spaces and joiners, direction marks, the byte-order mark, a soft
+# hyphen, and the blank "letters" (Braille blank, Hangul fillers) that pass for text where spaces would not.
+# A cell of only these is blank; inside a name they are dropped.
+INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x115F,
+        0x1160,
+        0x180E,
+        0x2800,
+        0x3164,
+        0xFEFF,
+        0xFFA0,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+    ]
+    + list(range(0x2060, 0x2065))
+)
+
+
+def strip_invisible(text: str) -> str:
+    return text.translate(INVISIBLE)
+
+
 # The words for a kind of place that names of villages start with ("Thôn Na Lang"), folded, longest first.
 PLACE_WORDS = (
     "to dan pho",

@@ -2,10 +2,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .models import MAX_HOUSEHOLDS
+
 
 class VillageForm(forms.Form):
     name = forms.CharField(label=_("Tên thôn/bản/tổ dân phố"), max_length=200)
-    households = forms.IntegerField(label=_("Số hộ"), min_value=0, required=False)
+    households = forms.IntegerField(label=_("Số hộ"), min_value=0, max_value=MAX_HOUSEHOLDS, required=False)
 
 
 class VillageImportForm(forms.Form):

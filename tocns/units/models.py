@@ -1,8 +1,12 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tocns.units.fields import PathField
+
+# More households than any village has (the largest wards count a few tens of thousands): a typing slip.
+MAX_HOUSEHOLDS = 100_000
 
 
 class UnitKind(models.TextChoices):
@@ -52,7 +56,9 @@ class Unit(models.Model):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    households = models.PositiveIntegerField(_("số hộ"), null=True, blank=True)
+    households = models.PositiveIntegerField(
+        _("số hộ"), null=True, blank=True, validators=[MaxValueValidator(MAX_HOUSEHOLDS)]
+    )
     is_official = models.BooleanField(_("theo danh mục chính thức"), default=False)
     # Demo data is labelled so nobody mistakes it for a real village.
     is_synthetic = models.BooleanField(_("dữ liệu mô phỏng"), default=False)

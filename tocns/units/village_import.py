@@ -16,6 +16,7 @@ from tocns.core.excel import (
     ReadResult,
     RowError,
     Sheet,
+    cell_text,
     parse_file,
     shown,
     write_workbook,
@@ -26,7 +27,7 @@ from tocns.core.text import fold
 from tocns.reports import stamps
 
 from .communes import Communes, chunks
-from .models import Unit, UnitKind
+from .models import MAX_HOUSEHOLDS, Unit, UnitKind
 from .names import place_key
 from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
 
@@ -131,14 +132,21 @@ def build_template() -> bytes:
 
 
 def _households(value) -> tuple[int | None, bool]:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A whole number of households, 0 to MAX_HOUSEHOLDS ("1.234" and "1,234" are 1234); None when blank."""
+    if value is None or (isinstance(value, str) and not cell_text(value)):
         return None, True
     if isinstance(value, bool):
         return None, False
-    if isinstance(value, int | float):
-        return (int(value), True) if float(value).is_integer() and value >= 0 else (None, False)
-    text = str(value).strip().replace(".", "").replace(",", "")
-    return (int(text), True) if text.isdigit() else (None, False)
+    if isinstance(value, float):
+        if not value.is_integer():  # also NaN and infinities
+            return None, False
+        value = int(value)
+    if not isinstance(value, int):
+        text = cell_text(value).replace(".", "").replace(",", "")
+        if not text.isdigit() or len(text) > 9:
+            return None, False
+        value = int(text)
+    return (value, True) if 0 <= value <= MAX_HOUSEHOLDS else (None, False)
 
 
 def own_commune(allowed_paths: list[str] | None) -> Unit | None:
@@ -214,7 +222,7 @@ def check_villages(
                 villages.setdefault(short, []).append(village)
     seen: dict[tuple[int, str], int] = {}
     for number, cells in raw:
-        name = " ".join(str(cells[village_at] or "").split())
+        name = cell_text(cells[village_at])
         households, households_ok = _households(cells[households_at])
         problems = []
         if own is not None:
@@ -233,8 +241,8 @@ def check_villages(
             problems.append(
                 at(
                     "households",
-                    _("“%(value)s” không hợp lệ (số hộ phải là số nguyên không âm)")
-                    % {"value": shown(cells[households_at])},
+                    _("“%(value)s” không hợp lệ (số hộ là số nguyên từ 0 đến %(max)s)")
+                    % {"value": shown(cells[households_at]), "max": f"{MAX_HOUSEHOLDS:,}".replace(",", ".")},
                 )
             )
         existing = None

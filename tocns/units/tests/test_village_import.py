@@ -67,7 +67,7 @@ def test_bad_rows_stop_everything_and_are_named_by_row(tree):
     assert set(messages) == {3, 4, 5, 6, 8}
     assert messages[3] == "Cột A (Mã xã): không có xã/phường/đặc khu nào mang mã “99999”"
     assert "Cột B (Tên thôn): thiếu tên thôn" in messages[4]
-    assert "số nguyên không âm" in messages[5]
+    assert "số nguyên từ 0 đến 100.000" in messages[5]
     assert "dòng 2" in messages[6]
     assert "Thiếu mã xã" in messages[8]
     apply_villages(result)
