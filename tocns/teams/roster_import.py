@@ -43,7 +43,7 @@ from tocns.core.text import fold
 from tocns.reports import stamps
 from tocns.units.communes import Communes, chunks
 from tocns.units.models import Unit, UnitKind
-from tocns.units.names import place_key
+from tocns.units.names import Villages, place_key
 from tocns.units.services import UNIT_AUDIT_FIELDS, last_village_number, new_unit, village_code
 from tocns.units.village_import import COMMUNE_CODE_COLUMN, COMMUNE_NAME_COLUMN, VILLAGE_COLUMN
 
@@ -498,14 +498,12 @@ class _Places:
             # Before the villages, teams and members are read: what another import is writing into these
             # communes is committed (and seen) by the time the lock is ours.
             lock_communes(communes)
-        self.villages: dict[tuple[int, str], list[Unit]] = defaultdict(list)
-        self.villages_short: dict[tuple[int, str], list[Unit]] = defaultdict(list)
-        village_ids = {}
-        for chunk in chunks(communes):
-            for village in Unit.objects.current().filter(kind=UnitKind.VILLAGE, parent_id__in=chunk):
-                self.villages[(village.parent_id, village.search_name)].append(village)
-                self.villages_short[(village.parent_id, place_key(village.name))].append(village)
-                village_ids[village.pk] = village
+        village_ids = {
+            village.pk: village
+            for chunk in chunks(communes)
+            for village in Unit.objects.current().filter(kind=UnitKind.VILLAGE, parent_id__in=chunk)
+        }
+        self.villages = Villages(village_ids.values())
         self.teams: dict[int, list[Team]] = defaultdict(list)
         teams = {}
         for chunk in chunks(communes):
@@ -538,10 +536,7 @@ class _Places:
         return self.communes.in_scope(unit)
 
     def _village(self, commune: Unit, name: str) -> tuple[list[Unit], str]:
-        villages = self.villages.get((commune.pk, fold(name)))
-        if not villages:
-            villages = self.villages_short.get((commune.pk, place_key(name)), [])
-        return villages, place_key(name)
+        return self.villages.find(commune.pk, name), place_key(name)
 
     def _resolve(self, code_cell, name_cell, village_cell, team_cell) -> tuple[TeamPlan | None, list[str]]:
         at = self.parsed.problem
@@ -570,13 +565,7 @@ class _Places:
         if not villages:
             return self._missing_village(commune, village_name, key, team_name, problems)
         if len(villages) > 1:
-            problems.append(
-                at(
-                    "village_name",
-                    _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
-                    % {"commune": commune.name, "count": len(villages), "name": shown(village_name)},
-                )
-            )
+            problems.append(at("village_name", Villages.ambiguous(commune, len(villages), village_name)))
             return None, problems
         village = villages[0]
         if not self._in_scope(village):

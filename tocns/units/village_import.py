@@ -28,7 +28,7 @@ from tocns.reports import stamps
 
 from .communes import Communes, chunks
 from .models import MAX_HOUSEHOLDS, Unit, UnitKind
-from .names import place_key
+from .names import Villages, place_key
 from .services import UNIT_AUDIT_FIELDS, change_unit, last_village_number, new_unit, village_code
 
 # Every import that names a commune by its official code accepts these spellings of the header.
@@ -213,13 +213,11 @@ def check_villages(
         known[own.pk] = own
     if lock:
         lock_communes(known)
-    villages: dict[tuple[int, str], list[Unit]] = {}
-    for chunk in chunks(known):
-        for village in Unit.objects.filter(parent_id__in=chunk, kind=UnitKind.VILLAGE).current():
-            villages.setdefault((village.parent_id, village.search_name), []).append(village)
-            short = (village.parent_id, place_key(village.name))
-            if short[1] != village.search_name:
-                villages.setdefault(short, []).append(village)
+    villages = Villages(
+        village
+        for chunk in chunks(known)
+        for village in Unit.objects.filter(parent_id__in=chunk, kind=UnitKind.VILLAGE).current()
+    )
     seen: dict[tuple[int, str], int] = {}
     for number, cells in raw:
         name = cell_text(cells[village_at])
@@ -257,15 +255,9 @@ def check_villages(
                 )
             else:
                 seen[key] = number
-            same = villages.get((commune.pk, fold(name))) or villages.get(key, [])
+            same = villages.find(commune.pk, name)
             if len(same) > 1:
-                problems.append(
-                    at(
-                        "village_name",
-                        _("%(commune)s có %(count)d thôn cùng tên “%(name)s”")
-                        % {"commune": commune.name, "count": len(same), "name": shown(name)},
-                    )
-                )
+                problems.append(at("village_name", Villages.ambiguous(commune, len(same), name)))
             existing = same[0] if same else None
         if problems:
             result.errors.append(RowError.of(number, problems))
