@@ -191,3 +191,34 @@ def test_web_refuses_a_non_excel_file(tree, client_for):
 def test_confirm_without_a_preview_asks_to_upload_again(tree, client_for):
     response = client_for("commune_officer").post("/don-vi/nhap-thon/xac-nhan/", follow=True)
     assert "Phiên nhập đã hết hạn" in response.text
+
+
+def test_web_a_commune_officers_own_list_with_an_unknown_village_header_is_read_after_one_choice(
+    tree, client_for
+):
+    """The list a commune keeps: a title, no commune column (it is theirs), the village column headed in a
+    way the import does not know, a total row. The officer points at the column once."""
+    client = client_for("commune_officer")
+    rows = [
+        ["UBND PHƯỜNG LÀO CAI", None, None],
+        ["STT", "Địa bàn dân cư", "Số hộ dân"],
+        [1, "Tổ dân phố Phố Mới", 210],
+        [2, "Tổ dân phố Kim Tân", 305],
+        ["Tổng cộng", None, 515],
+    ]
+    asked = upload(client, rows)
+    assert [key for key, _label in asked.context["choose"].missing] == ["village_name"]
+    preview = client.post("/don-vi/nhap-thon/", {"choose": "1", "col_village_name": "B"})
+    result = preview.context["result"]
+    assert [(r.commune, r.name, r.households) for r in result.to_create] == [
+        (tree.phuong_lao_cai, "Tổ dân phố Phố Mới", 210)
+    ]
+    assert [r.existing for r in result.to_update] == [tree.kim_tan] and not result.errors
+    assert [str(cell) for cell in result.ignored_columns] == ["A (STT)"]
+    client.post("/don-vi/nhap-thon/xac-nhan/")
+    assert "Tổ dân phố Phố Mới" in villages_of(tree.phuong_lao_cai)
+    tree.kim_tan.refresh_from_db()
+    assert tree.kim_tan.households == 305
+    # Remembered: the next list with that header needs no choice.
+    again = upload(client, rows)
+    assert "choose" not in again.context and again.context["result"].nothing_to_write
