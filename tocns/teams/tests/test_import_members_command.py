@@ -79,3 +79,32 @@ def test_an_unreadable_or_missing_file_is_explained(tree, tmp_path):
         call_command("import_members", str(path))
     with pytest.raises(CommandError, match="Không tìm thấy tệp"):
         call_command("import_members", str(tmp_path / "khong-co.xlsx"))
+
+
+def test_villages_the_file_names_are_created_only_when_asked(tree, tmp_path, capsys):
+    from tocns.units.models import Unit
+
+    new_village = [
+        "02647",
+        None,
+        "Tổ dân phố Bắc Cường",
+        None,
+        "Đỗ Thị Hoa",
+        None,
+        None,
+        1990,
+        "Hội người cao tuổi",
+        None,
+    ]
+    path = write(tmp_path, new_village)
+    with pytest.raises(CommandError):
+        call_command("import_members", path)
+    captured = capsys.readouterr()
+    assert "Thôn chưa có: 1 (thêm --create-villages để tạo)." in captured.out
+    assert "chưa có thôn “Tổ dân phố Bắc Cường”" in captured.err
+    call_command("import_members", path, "--create-villages")
+    captured = capsys.readouterr()
+    assert "(được tạo)" in captured.out and "Dòng 2 (lưu ý, vẫn nhập)" in captured.err
+    member = Member.objects.get(full_name="Đỗ Thị Hoa")
+    assert member.team.unit == Unit.objects.get(name="Tổ dân phố Bắc Cường", parent=tree.phuong_lao_cai)
+    assert member.affiliation_note == "Hội người cao tuổi"

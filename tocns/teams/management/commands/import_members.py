@@ -22,9 +22,12 @@ class Command(ExcelImportCommand):
         return {"create_villages": options["create_villages"]}
 
     def summary(self, result) -> str:
-        return (
+        text = (
             f"Đọc {result.rows_read} dòng: thêm mới {len(result.to_create)} thành viên, "
             f"cập nhật {len(result.to_update)}, không đổi {result.unchanged}, lỗi {len(result.errors)}; "
-            f"tổ mới {len(result.teams_to_create)}; thôn chưa có {len(result.villages_to_create)}"
-            + (" (được tạo)." if result.creates_villages else " (thêm --create-villages để tạo).")
+            f"tổ mới {len(result.teams_to_create)}."
         )
+        if result.villages_to_create:
+            done = "được tạo" if result.creates_villages else "thêm --create-villages để tạo"
+            text += f" Thôn chưa có: {len(result.villages_to_create)} ({done})."
+        return text
