@@ -95,10 +95,12 @@ class Table:
     header: Header | None = None
     sheet_name: str = ""
     sheet_count: int = 1
+    by_headings: bool = False  # the heading key's column is the group headings, not a column of the file
+    missing_if_no_headings: object = None  # the MissingColumns to raise when by_headings and no heading came
 
-    def cell(self, key: str) -> HeaderCell:
-        """The column of `key` as the officer sees it: letter and header text."""
-        return self.header.cell(key)
+    def cell(self, key: str) -> HeaderCell | None:
+        """The column of `key` as the officer sees it: letter and header text (None: from the headings)."""
+        return self.header.cell(key) if key in self.header.found else None
 
     @property
     def ignored(self) -> list[HeaderCell]:
@@ -535,15 +537,6 @@ def _has_text(rows) -> bool:
     return any(not is_blank(v) for _number, values in rows for v in values)
 
 
-def _sheet_label(sheet: OpenedSheet, count: int) -> str:
-    if count > 1:
-        return _("trang tính “%(name)s”, trong %(count)d trang tính của tệp") % {
-            "name": shown(sheet.title, 40),
-            "count": count,
-        }
-    return _("trang tính “%(name)s”") % {"name": shown(sheet.title, 40)}
-
-
 @contextmanager
 def read_table(
     data: bytes,
@@ -580,6 +573,16 @@ def read_table(
                         closest = closest or (0, sheet, (), {})
                     continue
                 position, header = find_header(head, columns, required, extra=extra, chosen=picked)
+                by_headings = False
+                if position is None and heading_key:
+                    # No village column: the villages may be the group headings over their rows. Taken so
+                    # only if some heading gives rows their village (parse_file checks).
+                    reduced = [group for group in required if heading_key not in group]
+                    found_position, found_header = find_header(
+                        head, columns, reduced, extra=extra, chosen=picked
+                    )
+                    if found_position is not None:
+                        position, header, by_headings = found_position, found_header, True
             except ImportFileError:
                 raise
             except Exception as exc:  # a damaged sheet can fail only once its rows are parsed
@@ -590,40 +593,53 @@ def read_table(
                     closest = (len(found), sheet, head[near][1], found)
                 continue
             keys = list(header.found)
+            indexes = [header.found[k] for k in keys]
+            if by_headings:
+                keys.append(heading_key)  # a column of its own, filled from the headings (_data_rows)
             heading_index = keys.index(heading_key) if heading_key in keys else None
             yield Table(
                 keys=keys,
-                rows=_data_rows(
-                    head[position + header.rows :], rows, [header.found[k] for k in keys], heading_index
-                ),
+                rows=_data_rows(head[position + header.rows :], rows, indexes, heading_index, by_headings),
                 header_row=head[position][0],
                 reader=reader,
                 header=header,
                 sheet_name=sheet.title,
                 sheet_count=len(sheets),
+                by_headings=by_headings,
+                missing_if_no_headings=by_headings
+                and _missing_columns(
+                    header.found, columns, required, head[position][1], sheet.title, len(sheets)
+                ),
             )
             return
         if closest is None:
             raise ImportFileError(_("Tệp trống: không có dòng tiêu đề và dữ liệu."))
         _count, sheet, values, found = closest
-        lacking = missing(found, columns, required)
-        raise MissingColumns(
-            _(
-                "Thiếu cột: %(missing)s (đã tìm trong %(where)s). Dòng tiêu đề cần có các cột: "
-                "%(expected)s. Hãy chọn cột tương ứng, hoặc sửa dòng tiêu đề theo tệp mẫu."
-            )
-            % {
-                "missing": ", ".join(label for _key, label in lacking),
-                "where": _sheet_label(sheet, len(sheets)),
-                "expected": ", ".join(label for _key, label in missing({}, columns, required)),
-            },
-            missing=lacking,
-            headers=headers_of(values),
-            keys=[(column_letter(i), header_key(v)) for i, v in enumerate(values) if header_key(v)],
-            sheet_name=sheet.title,
-        )
+        raise _missing_columns(found, columns, required, values, sheet.title, len(sheets))
     finally:
         sheets[0].close()
+
+
+def _missing_columns(found, columns, required, values: tuple, sheet_name: str, sheet_count: int):
+    lacking = missing(found, columns, required)
+    where = _("trang tính “%(name)s”") % {"name": shown(sheet_name, 40)}
+    if sheet_count > 1:
+        where = _("%(sheet)s, trong %(count)d trang tính của tệp") % {"sheet": where, "count": sheet_count}
+    return MissingColumns(
+        _(
+            "Thiếu cột: %(missing)s (đã tìm trong %(where)s). Dòng tiêu đề cần có các cột: "
+            "%(expected)s. Hãy chọn cột tương ứng, hoặc sửa dòng tiêu đề theo tệp mẫu."
+        )
+        % {
+            "missing": ", ".join(label for _key, label in lacking),
+            "where": where,
+            "expected": ", ".join(label for _key, label in missing({}, columns, required)),
+        },
+        missing=lacking,
+        headers=headers_of(values),
+        keys=[(column_letter(i), header_key(v)) for i, v in enumerate(values) if header_key(v)],
+        sheet_name=sheet_name,
+    )
 
 
 @dataclass
@@ -702,12 +718,20 @@ def parse_file(
         positions = [table.keys.index(k) if k in table.keys else len(table.keys) for k in keys]
         layout = operator.itemgetter(*positions)
         rows = [(number, layout((*cells, None))) for number, cells in table.rows]
+        if table.by_headings and not any(cells[keys.index(heading_key)] for _number, cells in rows):
+            raise table.missing_if_no_headings
         _fill_merged(
-            rows, table.reader.merged, {table.header.found[k]: keys.index(k) for k in table.keys if k in keys}
+            rows,
+            table.reader.merged,
+            {
+                table.header.found[k]: keys.index(k)
+                for k in table.keys
+                if k in keys and k in table.header.found
+            },
         )
         parsed = ParsedFile(
             rows=rows,
-            cells={k: table.cell(k) for k in table.keys},
+            cells={k: cell for k in table.keys if (cell := table.cell(k)) is not None},
             info=FileInfo(
                 sheet_name=table.sheet_name,
                 sheet_count=table.sheet_count,
@@ -840,11 +864,16 @@ def _heading(values: tuple, by_place: bool) -> str | None:
 
 
 def _data_rows(
-    buffered: list, rest: Iterable, indexes: list[int], heading_index: int | None = None
+    buffered: list,
+    rest: Iterable,
+    indexes: list[int],
+    heading_index: int | None = None,
+    heading_column: bool = False,
 ) -> Iterator[tuple[int, tuple]]:
     """The data rows: picked cells not all blank, without totals, headings and what follows the signature
     block. A heading's text fills the blank `heading_index` cells of the rows under it (the village a
-    roster's group heading names)."""
+    roster's group heading names); with heading_column, that cell is added to each row (the file has no
+    such column)."""
     width = max(indexes) + 1
     if len(indexes) == 1:
         index = indexes[0]
@@ -873,6 +902,8 @@ def _data_rows(
                     continue
                 elif not filled or any(_text_key(cell) in TOTAL_WORDS for cell in values):
                     continue
+                if heading_column:
+                    cells = (*cells, None)
                 if heading is not None and heading_index is not None and is_blank(cells[heading_index]):
                     cells = (*cells[:heading_index], heading, *cells[heading_index + 1 :])
                 yield number, cells

@@ -10,7 +10,7 @@ from django.utils import timezone
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
 from tocns.conftest import xlsx_bytes
-from tocns.core.excel import ImportFileError
+from tocns.core.excel import ImportFileError, MissingColumns
 from tocns.teams.models import Affiliation, Member, MemberRole, Team, TeamStatus
 from tocns.teams.roster_import import (
     HEADERS,
@@ -596,3 +596,30 @@ def test_the_cycle_collector_is_back_on_after_an_import_even_a_refused_one(tree)
     with pytest.raises(ImportFileError):
         read_roster(b"")
     assert gc.isenabled()
+
+
+def test_villages_given_only_as_group_headings_place_their_rows(tree):
+    """No village column: each village is a heading row over its members, as many communes lay it out."""
+    data = xlsx_bytes(
+        [
+            ["DANH SÁCH THÀNH VIÊN TỔ CNS PHƯỜNG LÀO CAI"],
+            ["STT", "Mã xã", "Họ và tên", "Số điện thoại"],
+            ["I", "Tổ dân phố Kim Tân"],
+            [1, "02647", "Đỗ Thị Hoa", "0977000111"],
+            [2, "02647", "Lý Văn Sáu", "0977000112"],
+            ["II. Tổ dân phố Cốc Lếu"],
+            [1, "02647", "Hà Văn Bình", "0977000113"],
+        ]
+    )
+    result = read_roster(data)
+    assert not result.errors
+    assert [(r.row, r.full_name, r.plan.village) for r in result.to_create] == [
+        (4, "Đỗ Thị Hoa", tree.kim_tan),
+        (5, "Lý Văn Sáu", tree.kim_tan),
+        (7, "Hà Văn Bình", tree.coc_leu),
+    ]
+
+    # Neither a village column nor headings: the village column is asked for.
+    with pytest.raises(MissingColumns) as asked:
+        read_roster(xlsx_bytes([["Mã xã", "Họ và tên"], ["02647", "Đỗ Thị Hoa"]]))
+    assert [key for key, _label in asked.value.missing] == ["village_name"]
