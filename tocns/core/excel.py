@@ -840,6 +840,9 @@ def _text_key(cell) -> str:
 
 
 def _is_footer(values: tuple) -> bool:
+    """A row of the signature block: one of its words, and no number (a member's row has its STT)."""
+    if any(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return False
     for cell in values:
         key = _text_key(cell)
         if key and (key in FOOTER_EXACT or key.startswith(FOOTER_STARTS) or _DATE_LINE.search(key)):

@@ -623,3 +623,22 @@ def test_villages_given_only_as_group_headings_place_their_rows(tree):
     with pytest.raises(MissingColumns) as asked:
         read_roster(xlsx_bytes([["Mã xã", "Họ và tên"], ["02647", "Đỗ Thị Hoa"]]))
     assert [key for key, _label in asked.value.missing] == ["village_name"]
+
+
+def test_a_member_whose_position_reads_like_a_signature_is_not_the_end_of_the_table(tree):
+    """ "Chủ tịch" is also a position in the village: a numbered row holding it is a member, and the rows
+    after it are read."""
+    data = xlsx_bytes(
+        [
+            ["STT", "Mã xã", "Thôn", "Họ và tên", "Thành phần"],
+            [1, "02647", "Tổ dân phố Kim Tân", "Đỗ Thị Hoa", None],
+            [2, None, None, "Lý Văn Sáu", "Chủ tịch"],
+            [3, "02647", "Tổ dân phố Kim Tân", "Hà Văn Bình", None],
+            [None, None, None, "Người lập biểu", None],
+            [None, None, None, "Nguyễn Văn Ký", None],
+        ]
+    )
+    result = read_roster(data)
+    assert [e.row for e in result.errors] == [3]  # no village on that row: an error, not the end
+    assert [r.full_name for r in result.to_create] == ["Đỗ Thị Hoa", "Hà Văn Bình"]
+    assert [w.row for w in result.warnings] == []
