@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.teams import roster_import
+from tocns.core import bulk
+from tocns.core.bulk import bulk_insert
+from tocns.teams import roster_write
 from tocns.teams.models import Affiliation, Member, MemberRole, Team, TeamStatus
-from tocns.teams.roster_import import IMPORT_AUDIT_FIELDS, apply_roster, bulk_insert, read_roster
+from tocns.teams.roster_import import IMPORT_AUDIT_FIELDS, apply_roster, read_roster
 from tocns.teams.services import TEAM_AUDIT_FIELDS
 
 from .test_roster_import import roster_file, row
@@ -24,7 +26,7 @@ def write_path(request, monkeypatch):
     RETURNING on SQLite), multi-row INSERTs on any backend, and one INSERT a row for a backend that
     cannot return the keys of a multi-row INSERT."""
     if request.param != "default":
-        monkeypatch.setattr(roster_import, "_copy_cursor", lambda cursor: None)
+        monkeypatch.setattr(bulk, "_copy_cursor", lambda cursor: None)
     if request.param == "insert-one-by-one":
         if connection.vendor == "postgresql":
             pytest.skip("PostgreSQL always returns the keys of a multi-row INSERT")
@@ -195,7 +197,7 @@ def test_a_failing_write_leaves_nothing_behind(tree, monkeypatch):
             raise RuntimeError("disk full")
         return bulk_insert(model, fields, rows, **kwargs)
 
-    monkeypatch.setattr(roster_import, "bulk_insert", fail_on_audit)
+    monkeypatch.setattr(roster_write, "bulk_insert", fail_on_audit)
     result = read_roster(roster_file(row(name="Người Tốt"), row(name="Người Tốt Hai")))
     with pytest.raises(RuntimeError):
         apply_roster(result)
