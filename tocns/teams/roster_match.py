@@ -23,12 +23,12 @@ from .roster_values import (
     MAX_VILLAGE_NAME,
     MAX_YEAR,
     MIN_YEAR,
-    _affiliation_names,
-    _choice,
-    _phone,
-    _role_names,
-    _year,
-    _yes_no,
+    affiliation_names,
+    parse_choice,
+    parse_phone,
+    parse_year,
+    parse_yes_no,
+    role_names,
     team_key,
 )
 
@@ -433,11 +433,11 @@ def check_roster(
     result = RosterImportResult(rows_read=len(raw), file=parsed.info, creates_villages=create_villages)
     at = parsed.problem
     places = _Places(parsed, allowed_paths, lock=lock, create_villages=create_villages)
-    roles, affiliations = _role_names(), _affiliation_names()
+    roles, affiliations = role_names(), affiliation_names()
     # The same few values fill these columns all the way down: each distinct cell is parsed once.
-    role_of = Memo(lambda value: _choice(value, roles))
-    affiliation_of = Memo(lambda value: _choice(value, affiliations))
-    year_of, smartphone_of = Memo(_year), Memo(_yes_no)
+    role_of = Memo(lambda value: parse_choice(value, roles))
+    affiliation_of = Memo(lambda value: parse_choice(value, affiliations))
+    year_of, smartphone_of = Memo(parse_year), Memo(parse_yes_no)
     # Names repeat too (Nguyễn Thị Hoa...), and folding one costs more than the rest of its row's checks.
     folded_name = Memo(fold)
     items: list[MemberRow] = []
@@ -462,7 +462,7 @@ def check_roster(
                     % {"value": shown(role)},
                 )
             )
-        phone_value, ok = _phone(phone)
+        phone_value, ok = parse_phone(phone)
         if not ok:
             problems.append(
                 at(

@@ -239,15 +239,15 @@ def _names(choices, words: dict) -> dict[str, str]:
     return names
 
 
-def _role_names() -> dict[str, str]:
+def role_names() -> dict[str, str]:
     return _names(MemberRole.choices, ROLE_WORDS)
 
 
-def _affiliation_names() -> dict[str, str]:
+def affiliation_names() -> dict[str, str]:
     return _names(Affiliation.choices, AFFILIATION_WORDS)
 
 
-def _phone(value) -> tuple[str | None, bool]:
+def parse_phone(value) -> tuple[str | None, bool]:
     """(normalised phone or None when blank, ok). Excel drops the leading 0 of a phone typed as a
     number (912345678), so a number cell gets it back."""
     if value is None or isinstance(value, bool):
@@ -274,7 +274,7 @@ _TEXT_DATE = re.compile(
 _SERIAL_DAYS = (7306, 42369)
 
 
-def _year(value) -> tuple[int | None, bool]:
+def parse_year(value) -> tuple[int | None, bool]:
     """A birth year from a year (1975, "1975") or a birth date (an Excel date, its day number, or text)."""
     if value is None or isinstance(value, bool):
         return None, value is None
@@ -319,7 +319,7 @@ def team_key(name: str) -> str:
     return key
 
 
-def _yes_no(value) -> tuple[bool | None, bool]:
+def parse_yes_no(value) -> tuple[bool | None, bool]:
     if value is None:
         return None, True
     if isinstance(value, bool):
@@ -334,7 +334,7 @@ def _yes_no(value) -> tuple[bool | None, bool]:
     return None, False
 
 
-def _choice(value, names: dict[str, str]) -> tuple[str | None, bool]:
+def parse_choice(value, names: dict[str, str]) -> tuple[str | None, bool]:
     key = header_key(cell_text(value))
     if not key:
         return None, True
@@ -350,7 +350,7 @@ def _role_column_is_affiliation(parsed: ParsedFile) -> bool:
         return False
     index = KEYS.index("role")
     values = {header_key(cell_text(cells[index])) for _n, cells in parsed.rows} - {""}
-    roles, affiliations = _role_names(), _affiliation_names()
+    roles, affiliations = role_names(), affiliation_names()
     return sum(v in affiliations for v in values) > sum(v in roles for v in values)
 
 
