@@ -27,16 +27,10 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 
-from .excel import (
-    SHOWN_ERRORS,
-    XLSX,
-    FileInfo,
-    ImportFileError,
-    MissingColumns,
-    RowError,
-    rejected_rows,
-)
+from .excel import SHOWN_ERRORS, ImportFileError, MissingColumns, RowError
 from .excel_headers import MAX_KEY, column_index
+from .excel_table import FileInfo
+from .excel_write import XLSX, rejected_rows
 from .models import ColumnChoice
 
 UPLOAD_DIR = "imports"

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
-from tocns.core.excel import Sheet, write_workbook
+from tocns.core.excel_write import Sheet, write_workbook
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
 from tocns.teams.models import Team

@@ -4,7 +4,7 @@ can export, correct in Excel and import the file back: an unchanged export impor
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
-from tocns.core.excel import Sheet, write_workbook
+from tocns.core.excel_write import Sheet, write_workbook
 from tocns.units.models import Unit, UnitKind
 
 from .models import Affiliation, Member, MemberRole

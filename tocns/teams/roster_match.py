@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from tocns.core.bulk import Memo, without_gc_pauses
-from tocns.core.excel import FileInfo, ParsedFile, ReadResult, RowError, cell_text, shown
+from tocns.core.excel import RowError, cell_text, shown
+from tocns.core.excel_table import FileInfo, ParsedFile, ReadResult
 from tocns.core.import_lock import lock_communes
 from tocns.core.text import fold
 from tocns.units.communes import Communes, chunks

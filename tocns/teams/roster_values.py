@@ -9,8 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from tocns.accounts.phones import normalize_phone
 from tocns.core.bulk import without_gc_pauses
-from tocns.core.excel import ParsedFile, cell_text, parse_file
+from tocns.core.excel import cell_text
 from tocns.core.excel_headers import Column, header_key
+from tocns.core.excel_table import ParsedFile, parse_file
 from tocns.core.text import fold
 from tocns.units.models import Unit
 from tocns.units.names import place_key

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from tocns.accounts import selectors as access
 from tocns.core import import_flow
-from tocns.core.excel import XLSX
+from tocns.core.excel_write import XLSX
 from tocns.core.queries import vi_order
 from tocns.teams import selectors as team_selectors
 

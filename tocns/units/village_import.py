@@ -10,18 +10,10 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
-from tocns.core.excel import (
-    FileInfo,
-    ParsedFile,
-    ReadResult,
-    RowError,
-    Sheet,
-    cell_text,
-    parse_file,
-    shown,
-    write_workbook,
-)
+from tocns.core.excel import RowError, cell_text, shown
 from tocns.core.excel_headers import Column
+from tocns.core.excel_table import FileInfo, ParsedFile, ReadResult, parse_file
+from tocns.core.excel_write import Sheet, write_workbook
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
 from tocns.reports import stamps

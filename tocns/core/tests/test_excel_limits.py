@@ -12,9 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from tocns.core import excel
-from tocns.core.excel import HEADER_SEARCH_ROWS, ImportFileError, read_table
+from tocns.core import excel, excel_table
+from tocns.core.excel import HEADER_SEARCH_ROWS, ImportFileError
 from tocns.core.excel_headers import Column
+from tocns.core.excel_table import read_table
 from tocns.core.import_flow import UPLOAD_DIR, purge_uploads
 
 MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -97,7 +98,7 @@ def reads(monkeypatch):
             super().__init__(*args, **kwargs)
             made.append(self)
 
-    monkeypatch.setattr(excel, "SheetReader", Counting)
+    monkeypatch.setattr(excel_table, "SheetReader", Counting)  # where read_table() makes them
     return made
 
 
