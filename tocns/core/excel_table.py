@@ -378,17 +378,20 @@ def _data_rows(
                 if len(values) < width:
                     values = (*values, *([None] * (width - len(values))))
                 cells = pick(values)
-                filled = sum(
-                    1 for cell in cells if cell is not None and (not isinstance(cell, str) or cell.strip())
-                )
+                # Counting the cells that are not None or "" (a formula's empty result) is cheap and enough for a
+                # full row; only a sparse one is counted exactly (spaces too) and checked below, at the cost of
+                # a fold per cell.
+                filled = len(cells) - cells.count(None) - cells.count("")
                 if filled > 2:
-                    pass  # a data row: the checks below are for sparse rows, and cost a fold each
+                    pass  # a data row
                 elif _is_footer(values):
                     return
                 elif (text := _heading(values, heading_index is not None)) is not None:
-                    heading = text
+                    heading = text  # a heading's cells need not be among the picked ones
                     continue
-                elif not filled or any(_text_key(cell) in TOTAL_WORDS for cell in values):
+                elif all(is_blank(cell) for cell in cells) or any(
+                    _text_key(v) in TOTAL_WORDS for v in values
+                ):
                     continue
                 if heading_column:
                     cells = (*cells, None)

