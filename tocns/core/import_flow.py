@@ -25,8 +25,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tocns.accounts import selectors as access
-
 from .excel import SHOWN_ERRORS, ImportFileError, MissingColumns, RowError
 from .excel_headers import MAX_KEY, column_index
 from .excel_table import FileInfo
@@ -180,6 +178,7 @@ def upload_and_preview(
     template: str,
     kind: str,
     rejected_url: str,
+    scope,
     creates_villages: bool = False,
     extra: dict | None = None,
 ):
@@ -187,7 +186,8 @@ def upload_and_preview(
 
     A POST with a file starts over; a POST with "choose" says which columns the missing ones are; a POST with
     "create_villages" asks for the villages the rows name to be created with them (roster imports only).
-    The file waits in storage through these steps, and until confirm or cancel."""
+    The file waits in storage through these steps, and until confirm or cancel. `scope(user)` gives the unit
+    paths the user may import into (the app's rule: core knows no roles)."""
     step = "upload"
     if request.method == "POST" and request.POST.get("choose"):
         step = "choose"
@@ -232,9 +232,7 @@ def upload_and_preview(
         messages.error(request, _("Phiên nhập đã hết hạn. Vui lòng tải tệp lên lại."))
         return redirect(request.path)
     try:
-        result = reader(
-            data, allowed_paths=access.officer_paths(request.user), **_options(request, pending, kind)
-        )
+        result = reader(data, allowed_paths=scope(request.user), **_options(request, pending, kind))
     except MissingColumns as exc:
         pending.update(
             missing=[list(m) for m in exc.missing],
@@ -308,7 +306,7 @@ def rejected_download(request, *, session_key: str, filename: str):
     return response
 
 
-def confirm(request, *, importer, session_key: str, back: str, done_message: str, kind: str):
+def confirm(request, *, importer, session_key: str, back: str, done_message: str, kind: str, scope):
     pending = _pending(request, session_key)
     request.session.pop(session_key, None)
     name = pending.get("file")
@@ -327,7 +325,7 @@ def confirm(request, *, importer, session_key: str, back: str, done_message: str
         result = importer(
             data,
             actor=request.user,
-            allowed_paths=access.officer_paths(request.user),
+            allowed_paths=scope(request.user),
             skip_bad_rows=request.POST.get("skip_bad_rows") == "1",
             **_options(request, pending, kind),
         )

@@ -229,6 +229,7 @@ def roster_import(request):
         session_key=ROSTER_SESSION_KEY,
         template="teams/import_roster.html",
         kind="roster",
+        scope=access.officer_paths,
         rejected_url=reverse("teams:import_rejected"),
         creates_villages=True,
     )
@@ -251,6 +252,7 @@ def roster_import_confirm(request):
         importer=import_roster,
         session_key=ROSTER_SESSION_KEY,
         kind="roster",
+        scope=access.officer_paths,
         back="teams:import",
         done_message=_(
             "Đã nhập: thêm mới %(created)d thành viên, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi."

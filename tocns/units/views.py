@@ -87,6 +87,7 @@ def import_villages(request):
         session_key=IMPORT_SESSION_KEY,
         template="units/import_villages.html",
         kind="villages",
+        scope=access.officer_paths,
         rejected_url=reverse("units:import_rejected"),
     )
 
@@ -108,6 +109,7 @@ def import_villages_confirm(request):
         importer=village_import.import_villages,
         session_key=IMPORT_SESSION_KEY,
         kind="villages",
+        scope=access.officer_paths,
         back="units:import",
         done_message=_(
             "Đã nhập: thêm mới %(created)d thôn, cập nhật %(updated)d, bỏ qua %(skipped)d dòng lỗi."
