@@ -1,6 +1,6 @@
 """How fast the dashboards are on national data, against the least that reading the same numbers can cost.
 
-The data is made by ``manage.py generate_national --scale N`` (see ``tocns/core/national.py``: scale 1.0 is
+The data is made by ``manage.py generate_national --scale N`` (see ``tocns/startup/national.py``: scale 1.0 is
 the whole country, ~80,000 teams, ~400,000 members, ~4.1 million reports, ~10.3 million outcome rows, and
 the running totals built from them), timed and its progress printed. The default ``--scale 0.05`` finishes
 in a few minutes; the goal is stated for scale 1.0 on PostgreSQL.

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tocns.reports",
     "tocns.plans",
     "tocns.evaluation",
+    "tocns.startup",
     "ninja",  # serves the interactive API docs' own static files
 ]
 

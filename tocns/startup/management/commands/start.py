@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, OutputWrapper
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from tocns.core.management.commands import serve
-from tocns.core.management.commands.bootstrap import add_demo_arguments
+from tocns.startup.management.commands import serve
+from tocns.startup.management.commands.bootstrap import add_demo_arguments
 
 STEPS = 5  # step 1, installing the libraries, is make's
 

@@ -4,7 +4,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from tocns.core.demo import DEMO_PASSWORD, demo_users
+from tocns.startup.demo import DEMO_PASSWORD, demo_users
 
 
 def listen(*, host: str, port: int, threads: int, stdout):

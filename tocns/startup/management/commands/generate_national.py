@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tocns.core import national
+from tocns.startup import national
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale", type=float, required=True, help="1.0 = cả nước (xem tocns/core/national.py)"
+            "--scale", type=float, required=True, help="1.0 = cả nước (xem tocns/startup/national.py)"
         )
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from tocns.accounts.models import User
-from tocns.core.management.commands import serve, start
+from tocns.startup.management.commands import serve, start
 from tocns.units.models import Unit
 
 

@@ -42,7 +42,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tocns.activities.models import Activity, DigitalService, Outcome
-from tocns.core.demo import _FAMILY, _FIRST, _GIVEN, _KIND_WEIGHTS, _PREFIX, _SECOND, _SERVICE_WEIGHTS
 from tocns.core.text import fold
 from tocns.reports import stamps, totals
 from tocns.reports.models import (
@@ -55,6 +54,7 @@ from tocns.reports.models import (
     TeamYear,
     TeamYearOutcome,
 )
+from tocns.startup.demo import _FAMILY, _FIRST, _GIVEN, _KIND_WEIGHTS, _PREFIX, _SECOND, _SERVICE_WEIGHTS
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.training.models import Course, Enrolment, Session
 from tocns.units.models import Unit, UnitKind

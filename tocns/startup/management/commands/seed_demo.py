@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tocns.core.demo import DEMO_PASSWORD, demo_users, seed_demo
+from tocns.startup.demo import DEMO_PASSWORD, demo_users, seed_demo
 
 
 class Command(BaseCommand):

@@ -7,7 +7,6 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from tocns.activities.models import Activity, Outcome
-from tocns.core import national
 from tocns.reports import totals
 from tocns.reports.models import (
     AreaMonth,
@@ -19,6 +18,7 @@ from tocns.reports.models import (
     TeamYear,
     TeamYearOutcome,
 )
+from tocns.startup import national
 from tocns.teams.models import Member, Team
 from tocns.units.models import Unit, UnitKind
 
