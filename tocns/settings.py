@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tocns.reports",
     "tocns.plans",
     "tocns.evaluation",
+    "tocns.home",
     "tocns.startup",
     "ninja",  # serves the interactive API docs' own static files
 ]
@@ -149,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out: this many failed sign-ins for one account within the window locks it for the window.

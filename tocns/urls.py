@@ -4,6 +4,7 @@ from tocns.api import api
 
 urlpatterns = [
     path("", include("tocns.core.urls")),
+    path("", include("tocns.home.urls")),
     path("", include("tocns.accounts.urls")),
     path("", include("tocns.teams.urls")),
     path("", include("tocns.activities.urls")),

@@ -17,7 +17,7 @@ from .models import RoleAssignment
 
 def login_view(request):
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("home:home")
     form = LoginForm(request, data=request.POST or None)
     locked = None
     if request.method == "POST":
@@ -33,7 +33,7 @@ def login_view(request):
             target = request.POST.get("next") or request.GET.get("next")
             if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 return redirect(target)
-            return redirect("core:home")
+            return redirect("home:home")
         if locked is None and form.errors and identifier:
             locked = lockout.register_failure(identifier)
             _failed_try(request)
@@ -126,7 +126,7 @@ def _signed_in(request, user, remember: bool):
         request,
         _("Bạn đã đặt mật khẩu và đăng nhập. Lần sau hãy đăng nhập bằng số điện thoại và mật khẩu này."),
     )
-    return redirect("core:home")
+    return redirect("home:home")
 
 
 def activate_view(request, token: str | None = None):

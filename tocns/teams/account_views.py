@@ -369,7 +369,7 @@ def issue_code(request, user_pk: int):
         raise PermissionDenied
     back = request.POST.get("ve", "")
     if not SAFE_BACK.fullmatch(back):  # only a path of this site: no //host, /\\host, tabs or newlines
-        back = reverse("core:home")
+        back = reverse("home:home")
     if not target.is_active:
         messages.error(
             request,

@@ -45,7 +45,7 @@ TEAM_MANAGERS = {**IN_SCOPE_200, "team_leader": 403, "team_member": 403}
 
 # (url name, path builder from the tree and rosters, expected status per user)
 WALK = [
-    ("core:home", lambda t: "/", expect(302, **ALL_SIGNED_IN_200)),
+    ("home:home", lambda t: "/", expect(302, **ALL_SIGNED_IN_200)),
     ("core:healthz", lambda t: "/healthz", expect(200, **ALL_SIGNED_IN_200)),
     ("accounts:login", lambda t: "/dang-nhap/", expect(200, **{n: 302 for n in ROLE_NAMES})),
     ("accounts:logout", lambda t: "/dang-xuat/", expect(405, **POST_ONLY)),
