@@ -16,6 +16,7 @@ from .excel import (
     ImportFileError,
     MissingColumns,
     ReadLimits,
+    RowError,
     SheetReader,
     _check_declared_size,
     _open_workbook,
@@ -212,10 +213,23 @@ class ParsedFile:
         return f"{where}: {text}" if where else text
 
 
+@dataclass
 class ReadResult:
-    """What the results of every import share: the file they came from (FileInfo) and how it is said."""
+    """What the results of every import share: the rows' fate, the file they came from (FileInfo)."""
 
-    file: FileInfo
+    rows_read: int = 0
+    to_create: list = field(default_factory=list)
+    to_update: list = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    # Rows that are written, with something the officer should know (an affiliation kept as "Khác").
+    warnings: list[RowError] = field(default_factory=list)
+    file: FileInfo = field(default_factory=FileInfo)
+    written: bool = False
+
+    @property
+    def good_rows(self) -> int:
+        return len(self.to_create) + len(self.to_update) + self.unchanged
 
     @property
     def ignored_columns(self) -> list[HeaderCell]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from tocns.core.bulk import Memo, without_gc_pauses
 from tocns.core.excel import RowError, cell_text, shown
-from tocns.core.excel_table import FileInfo, ParsedFile, ReadResult
+from tocns.core.excel_table import ParsedFile, ReadResult
 from tocns.core.import_lock import lock_communes
 from tocns.core.text import fold
 from tocns.units.communes import Communes, chunks
@@ -77,13 +77,8 @@ class MemberRow:
 
 @dataclass
 class RosterImportResult(ReadResult):
-    rows_read: int = 0
-    to_create: list[MemberRow] = field(default_factory=list)
-    to_update: list[MemberRow] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    # Rows that are written, with something the officer should know (an affiliation kept as "Khác").
-    warnings: list[RowError] = field(default_factory=list)
+    """ReadResult's rows are MemberRows."""
+
     teams_to_create: list[Team] = field(default_factory=list)
     # New teams in villages that already have a team: (new team, the village's teams), to look at twice.
     similar_teams: list[tuple[Team, list[Team]]] = field(default_factory=list)
@@ -92,12 +87,6 @@ class RosterImportResult(ReadResult):
     villages_to_create: list[tuple[Unit, str]] = field(default_factory=list)
     creates_villages: bool = False
     new_villages: list[Unit] = field(default_factory=list)  # unsaved, when creates_villages
-    file: FileInfo = field(default_factory=FileInfo)
-    written: bool = False
-
-    @property
-    def good_rows(self) -> int:
-        return len(self.to_create) + len(self.to_update) + self.unchanged
 
 
 class _Places:
@@ -112,7 +101,6 @@ class _Places:
     ):
         raw = parsed.rows
         self.parsed = parsed
-        self.allowed_paths = allowed_paths
         self.create_villages = create_villages
         self.communes = Communes(
             (cells[0] for _n, cells in raw), (cells[1] for _n, cells in raw), allowed_paths, parsed.problem

@@ -1,8 +1,6 @@
 """Writing what roster_match found: new villages (when asked), new teams, new and changed members, and an
 "import" audit entry for each, in one transaction, with core.bulk's writer."""
 
-import operator
-
 from django.db import router, transaction
 from django.utils import timezone
 
@@ -29,15 +27,8 @@ IMPORT_AUDIT_FIELDS = [
     "has_smartphone",
     "joined_on",
 ]
-UPDATE_FIELDS = [
-    "full_name",
-    "birth_year",
-    "phone",
-    "role",
-    "affiliation",
-    "affiliation_note",
-    "has_smartphone",
-]
+# What an import may change on a current member: all it sets, but the day they joined.
+UPDATE_FIELDS = [name for name in IMPORT_AUDIT_FIELDS if name != "joined_on"]
 BATCH = 1000
 
 
@@ -60,19 +51,8 @@ AUDIT_FIELDS = [
     "after",
 ]
 TEAM_FIELDS = [f.attname for f in Team._meta.concrete_fields if not f.primary_key]
-NEW_MEMBER_FIELDS = [
-    "team",
-    "full_name",
-    "birth_year",
-    "phone",
-    "role",
-    "affiliation",
-    "affiliation_note",
-    "has_smartphone",
-    "joined_on",
-]
-# A new member's row, as the values of IMPORT_AUDIT_FIELDS (its audit entry's "after").
-_audited_values = operator.itemgetter(*(NEW_MEMBER_FIELDS.index(name) for name in IMPORT_AUDIT_FIELDS))
+# A new member's row: its team, then what its audit entry's "after" holds.
+NEW_MEMBER_FIELDS = ["team", *IMPORT_AUDIT_FIELDS]
 
 
 def _create_villages(villages: list[Unit], who: tuple) -> list[tuple]:
@@ -152,7 +132,7 @@ def apply_roster(
             item.full_name,  # str(member)
             item.plan.village.path,
             None,
-            member_snapshot.of_values(_audited_values(row)),
+            member_snapshot.of_values(row[1:]),
         )
         for item, row, pk in zip(result.to_create, rows, ids, strict=True)
     )

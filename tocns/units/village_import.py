@@ -3,7 +3,7 @@
 Two steps: read_villages() checks every row and says what would happen (the dry run);
 apply_villages() writes, all or nothing unless the user chose to import only the good rows."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
 from tocns.core.excel import RowError, cell_text, shown
 from tocns.core.excel_headers import Column
-from tocns.core.excel_table import FileInfo, ParsedFile, ReadResult, parse_file
+from tocns.core.excel_table import ParsedFile, ReadResult, parse_file
 from tocns.core.excel_write import Sheet, write_workbook
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
@@ -103,18 +103,7 @@ class VillageRow:
 
 @dataclass
 class VillageImportResult(ReadResult):
-    rows_read: int = 0
-    to_create: list[VillageRow] = field(default_factory=list)
-    to_update: list[VillageRow] = field(default_factory=list)
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[RowError] = field(default_factory=list)
-    file: FileInfo = field(default_factory=FileInfo)
-    written: bool = False
-
-    @property
-    def good_rows(self) -> int:
-        return len(self.to_create) + len(self.to_update) + self.unchanged
+    """ReadResult's rows are VillageRows."""
 
 
 def build_template() -> bytes:
