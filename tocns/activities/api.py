@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from tocns.accounts import selectors as access
 from tocns.api import BODY_ERRORS, SIGNED_IN_ERRORS, ErrorOut, error_body
 
-from . import photos, selectors, services
+from . import photos, scope, selectors, services
 from .models import Activity, ActivityKind, DigitalService
 
 router = Router(tags=["hoạt động"])
@@ -163,7 +163,7 @@ def _input(payload) -> services.ReportInput:
 
 
 def _one(request, pk):
-    activity, can_edit = access.activity_for(request.user, pk)
+    activity, can_edit = scope.activity_for(request.user, pk)
     return selectors.with_details(type(activity).objects.filter(pk=activity.pk)).get(), can_edit
 
 
@@ -198,10 +198,10 @@ def list_activities(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
-    activities = access.activities_for(request.user)
+    activities = scope.activities_for(request.user)
     if unit:
-        scope, _can_edit = access.unit_for(request.user, unit)
-        activities = activities.filter(unit_path__startswith=scope.path)
+        area, _can_edit = access.unit_for(request.user, unit)
+        activities = activities.filter(unit_path__startswith=area.path)
     if team is not None:
         activities = activities.filter(team_id=team)
     if since:

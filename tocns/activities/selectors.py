@@ -1,5 +1,5 @@
 """Reads of activity reports for supervision. Callers pass querysets already scoped by
-accounts.selectors (activities_for / teams_for), so nothing here widens what a user sees."""
+activities.scope and teams.scope (activities_for / teams_for), so nothing here widens what a user sees."""
 
 import datetime
 from dataclasses import dataclass

@@ -14,6 +14,7 @@ from tocns.accounts import selectors as access
 from tocns.audit import services as audit
 from tocns.core.text import CONTROL_CHARACTERS
 from tocns.reports import totals
+from tocns.teams import scope as team_scope
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
@@ -112,7 +113,7 @@ def _check(actor, data: ReportInput, *, existing: Activity | None = None) -> Che
     if not 0 < data.team <= MAX_ID:
         raise ReportError("team", _("Không có tổ này trong phạm vi của bạn."))
     _check_counts(data)
-    team = access.teams_for(actor).select_related("unit").filter(pk=data.team).first()
+    team = team_scope.teams_for(actor).select_related("unit").filter(pk=data.team).first()
     if team is None:
         raise ReportError("team", _("Không có tổ này trong phạm vi của bạn."))
     today = timezone.localdate()

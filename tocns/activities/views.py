@@ -18,10 +18,11 @@ from django.views.decorators.cache import cache_control
 
 from tocns.accounts import selectors as access
 from tocns.core.queries import vi_order
+from tocns.teams import scope as team_scope
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
-from . import photos, selectors, services
+from . import photos, scope, selectors, services
 from .forms import PhotoForm, ServiceForm
 from .models import ActivityKind, DigitalService, Photo
 from .report_form import parse_report
@@ -47,7 +48,7 @@ def _report_text() -> dict:
 def _own_teams(user):
     """Teams the user is a current member of: the report form opens on the first of them."""
     return list(
-        access.teams_for(user)
+        team_scope.teams_for(user)
         .filter(members__user=user, members__left_on__isnull=True, status=TeamStatus.ACTIVE)
         .select_related("unit")
         .distinct()
@@ -59,7 +60,7 @@ def _only_team(user):
     """A team role not (yet) linked to a roster entry still reports for the one team in its village."""
     if access.is_officer(user):
         return None
-    teams = list(access.teams_for(user).filter(status=TeamStatus.ACTIVE).select_related("unit")[:2])
+    teams = list(team_scope.teams_for(user).filter(status=TeamStatus.ACTIVE).select_related("unit")[:2])
     return teams[0] if len(teams) == 1 else None
 
 
@@ -69,7 +70,7 @@ def report(request):
     own = _own_teams(request.user)
     if pk := request.GET.get("to"):
         try:
-            team, _can_edit = access.team_for(request.user, int(pk))
+            team, _can_edit = team_scope.team_for(request.user, int(pk))
         except ValueError:
             raise Http404 from None
     else:
@@ -122,7 +123,7 @@ def report(request):
 @login_required
 def feed(request):
     """Reports in the user's scope, newest first; filters by unit and team."""
-    activities = access.activities_for(request.user)
+    activities = scope.activities_for(request.user)
     unit = None
     if code := request.GET.get("don-vi"):
         unit, _can = access.unit_for(request.user, code)
@@ -145,8 +146,8 @@ def feed(request):
 def supervision(request, code: str):
     """A commune officer's view of its teams' reporting; a province officer's view by commune."""
     unit, _can_edit = access.unit_for(request.user, code)
-    activities = access.activities_for(request.user).filter(unit_path__startswith=unit.path)
-    teams = access.teams_for(request.user)
+    activities = scope.activities_for(request.user).filter(unit_path__startswith=unit.path)
+    teams = team_scope.teams_for(request.user)
     months, month_services = selectors.monthly_totals(unit)
     context = {
         "unit": unit,
@@ -174,7 +175,7 @@ def supervision(request, code: str):
 
 @login_required
 def detail(request, pk: uuid.UUID):
-    activity, can_edit = access.activity_for(request.user, pk)
+    activity, can_edit = scope.activity_for(request.user, pk)
     activity = selectors.with_details(type(activity).objects.filter(pk=pk)).get()
     form = PhotoForm()
     if request.method == "POST":
@@ -200,7 +201,7 @@ def detail(request, pk: uuid.UUID):
 
 @login_required
 def edit(request, pk: uuid.UUID):
-    activity, can_edit = access.activity_for(request.user, pk)
+    activity, can_edit = scope.activity_for(request.user, pk)
     if not can_edit:
         raise PermissionDenied
     activity = selectors.with_details(type(activity).objects.filter(pk=pk)).get()
@@ -241,7 +242,7 @@ def edit(request, pk: uuid.UUID):
 @login_required
 def photo(request, pk: uuid.UUID, photo_pk: int):
     """Photos are never at a public URL: each request checks that the activity is in the caller's scope."""
-    activity, _can_edit = access.activity_for(request.user, pk)
+    activity, _can_edit = scope.activity_for(request.user, pk)
     item = get_object_or_404(Photo, pk=photo_pk, activity=activity)
     response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=86400"
@@ -254,13 +255,13 @@ def service_list(request):
     return render(
         request,
         "activities/services.html",
-        {"services": services_, "can_edit": access.can_edit_catalogue(request.user)},
+        {"services": services_, "can_edit": scope.can_edit_catalogue(request.user)},
     )
 
 
 @login_required
 def service_edit(request, code: str | None = None):
-    if not access.can_edit_catalogue(request.user):
+    if not scope.can_edit_catalogue(request.user):
         raise PermissionDenied
     service = get_object_or_404(DigitalService, code=code) if code else None
     form = ServiceForm(request.POST or None, instance=service)

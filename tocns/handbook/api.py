@@ -5,11 +5,10 @@ import datetime
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from tocns.accounts import selectors as access
 from tocns.accounts.api_tokens import user_for_key
 from tocns.api import PUBLIC_ERRORS
 
-from . import selectors
+from . import scope, selectors
 
 router = Router(tags=["cẩm nang"])
 
@@ -59,7 +58,7 @@ def list_articles(
     # Further is refused (422): an offset of 10^30 was a 500, the database cannot hold it.
     offset: int = Query(0, ge=0, le=1_000_000),
 ):
-    articles = access.articles_for(_caller(request))
+    articles = scope.articles_for(_caller(request))
     if service:
         articles = articles.filter(services__code=service)
     count, page = selectors.search_page(articles, q, offset, limit)

@@ -4,7 +4,7 @@ Every query word must be a word of the article (the last one may be the start of
 typing). Words are looked up in the ArticleTerm index (an index seek, not a scan of every article's text),
 and the matches are ranked: whole phrase in the title first, then more query words in the title, then
 shorter titles.
-Callers pass the articles the user may read (accounts.selectors.articles_for), so search never widens
+Callers pass the articles the user may read (handbook.scope.articles_for), so search never widens
 what someone sees."""
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When, Window

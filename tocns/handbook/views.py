@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tocns.accounts import selectors as access
 from tocns.activities.photos import PhotoError
 from tocns.core.qr import qr_svg
 from tocns.core.queries import counted_page
 
-from . import selectors, services
+from . import scope, selectors, services
 from .forms import ArticleForm, StepImageForm
 from .models import Article, ArticleKind, ArticleStatus, Step
 
@@ -22,7 +21,7 @@ from .models import Article, ArticleKind, ArticleStatus, Step
 def _readable(request, slug):
     """(article, can_edit), sending a citizen who opened a members' article to the sign-in page."""
     try:
-        return access.article_for(request.user, slug)
+        return scope.article_for(request.user, slug)
     except PermissionDenied:
         if not request.user.is_authenticated:
             raise _LoginNeeded from None
@@ -60,8 +59,8 @@ def _page_number(text: str | None) -> int:
 def index(request):
     """Search and browse; citizens see the public articles without signing in."""
     query = request.GET.get("q", "").strip()
-    articles = access.articles_for(request.user)
-    can_edit = access.can_edit_handbook(request.user)
+    articles = scope.articles_for(request.user)
+    can_edit = scope.can_edit_handbook(request.user)
     context = {"query": query, "can_edit": can_edit}
     if query:
         context["page"] = counted_page(
@@ -116,7 +115,7 @@ def step_image_file(request, slug: str, number: int):
 def _require_editor(request):
     if not request.user.is_authenticated:
         raise _LoginNeeded
-    if not access.can_edit_handbook(request.user):
+    if not scope.can_edit_handbook(request.user):
         raise PermissionDenied
 
 
@@ -202,7 +201,7 @@ def offline_list(request):
     if not request.user.is_authenticated:
         return JsonResponse({"version": "", "urls": []})
     guides = (
-        access.articles_for(request.user)
+        scope.articles_for(request.user)
         .filter(kind=ArticleKind.GUIDE, services__isnull=False)
         .distinct()
         .order_by("slug")

@@ -1,6 +1,6 @@
 """Reads on plans: progress of targets, shares and tasks, from the running monthly totals kept with every
 report (reports.models), so a report made a second ago already counts. Callers pass a plan already
-scoped by accounts.selectors.plans_for.
+scoped by plans.scope.plans_for.
 
 A plan page costs a fixed number of queries whatever the number of shares and tasks: the year's totals
 of the plan's area are read once (at most four queries) and summed in Python per unit, team and task."""

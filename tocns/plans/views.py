@@ -1,4 +1,4 @@
-"""Plan pages. Scope comes from accounts.selectors: officers over the plan's unit edit, others who may
+"""Plan pages. Scope comes from plans.scope: officers over the plan's unit edit, others who may
 see the plan read (403 on a change), anybody else gets 404."""
 
 from django.contrib import messages
@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from tocns.accounts import selectors as access
 from tocns.core.queries import vi_order
 
-from . import selectors, services
+from . import scope, selectors, services
 from .forms import PlanForm, ShareForm, TargetForm, TaskForm
 from .models import PlanStatus, TargetShare
 
 
 def _editable_plan(user, pk: int):
-    plan, can_edit = access.plan_for(user, pk)
+    plan, can_edit = scope.plan_for(user, pk)
     if not can_edit:
         raise PermissionDenied
     return plan
@@ -43,7 +43,7 @@ def _form_page(request, form, *, plan=None, unit=None, heading, submit, extra=No
 @login_required
 def index(request):
     """The plans a user may read (their own units' and those above that give them work), newest first."""
-    plans = selectors.plan_list(access.plans_for(request.user)).order_by("-year", "unit__path", "title")
+    plans = selectors.plan_list(scope.plans_for(request.user)).order_by("-year", "unit__path", "title")
     roots = []
     if access.is_officer(request.user):
         roots = (
@@ -56,8 +56,8 @@ def index(request):
 
 @login_required
 def unit_plans(request, code: str):
-    unit, can_edit = access.plan_unit_for(request.user, code)
-    plans = selectors.plan_list(access.plans_for(request.user).filter(unit=unit)).order_by("-year", "title")
+    unit, can_edit = scope.plan_unit_for(request.user, code)
+    plans = selectors.plan_list(scope.plans_for(request.user).filter(unit=unit)).order_by("-year", "title")
     context = {
         "unit": unit,
         "can_edit": can_edit,
@@ -87,7 +87,7 @@ def plan_create(request):
 
 @login_required
 def plan_detail(request, pk: int):
-    plan, can_edit = access.plan_for(request.user, pk)
+    plan, can_edit = scope.plan_for(request.user, pk)
     page = selectors.plan_page(plan)
     context = {
         "plan": plan,

@@ -134,7 +134,7 @@ def build(
     unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None, kept: bool = False
 ) -> Dashboard:
     """The dashboard of a unit (None: the whole country) for a period. ``teams``: the active teams the
-    viewer may see under the unit (scoped by accounts.selectors). ``kept``: the viewer sees every team
+    viewer may see under the unit (scoped by teams.scope). ``kept``: the viewer sees every team
     under the unit, so a province's or the country's dashboard may be summed from the per-commune parts
     kept between requests (reports.parts; the same figures, but only the first teams to follow up)."""
     if kept and _children_by_area(unit):

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
+from tocns.activities import scope as activity_scope
 from tocns.evaluation import scoring
 from tocns.evaluation.forms import WeightsForm
 from tocns.evaluation.models import ScoreWeights
+from tocns.teams import scope as team_scope
 
 from . import charts, periods, selectors
 
@@ -26,7 +28,7 @@ def _period(request):
 
 def _render_dashboard(request, unit):
     period, period_error = _period(request)
-    teams = access.teams_for(request.user) if unit is None else access.teams_under(request.user, unit)
+    teams = team_scope.teams_for(request.user) if unit is None else team_scope.teams_under(request.user, unit)
     # Every team under the unit in view: a province's or the country's figures may come from kept parts.
     whole = access.covers(request.user, unit.path if unit is not None else "/")
     board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period), kept=whole)
@@ -87,7 +89,7 @@ def follow_up(request, code: str):
     """Teams to call: those only on paper first, then the weak ones, each with the reasons."""
     unit, _can_edit = access.unit_for(request.user, code)
     period, period_error = _period(request)
-    teams = access.teams_under(request.user, unit)
+    teams = team_scope.teams_under(request.user, unit)
     scores = scoring.score_teams(teams, period, scoring.weights_for(unit), path=unit.path)
     rows = sorted(
         (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
@@ -111,7 +113,7 @@ def follow_up(request, code: str):
 @login_required
 def weights(request, code: str):
     unit, can_edit = access.unit_for(request.user, code)
-    if not can_edit or unit.parent_id is not None or not access.can_edit_catalogue(request.user):
+    if not can_edit or unit.parent_id is not None or not activity_scope.can_edit_catalogue(request.user):
         raise PermissionDenied  # a province's officers set its weights
     row = ScoreWeights.objects.filter(unit=unit).first() or ScoreWeights(unit=unit)
     form = WeightsForm(request.POST or None, instance=row)
@@ -137,7 +139,7 @@ def export(request, code: str, fmt: str):
         period = periods.parse(request.GET.get("ky"))
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
-    teams = access.teams_under(request.user, unit)
+    teams = team_scope.teams_under(request.user, unit)
     board = official.build_dashboard(unit, period, teams)
     response = HttpResponse(official.render(board, fmt), content_type=official.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{official.filename(board, fmt)}"'

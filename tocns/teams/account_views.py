@@ -29,7 +29,7 @@ from tocns.core.queries import vi_order
 from tocns.units.models import Unit, UnitKind
 from tocns.units.paths import child_of
 
-from . import accounts
+from . import accounts, scope
 from .models import Member, Team
 
 SAFE_BACK = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~/?=&%+]*")
@@ -49,7 +49,7 @@ def _officer_unit(request, code: str) -> Unit:
 
 def _leader_team(request, pk: int) -> Team:
     """A team whose accounts the user manages: officers over it and its own leader; members of it 403."""
-    team, can_edit_roster = access.team_for(request.user, pk)
+    team, can_edit_roster = scope.team_for(request.user, pk)
     if not can_edit_roster:
         raise PermissionDenied
     return team
@@ -352,7 +352,7 @@ def may_issue(actor, target: User, roles: list, places: list) -> tuple[bool, boo
         for r in roles
     ):
         return True, True
-    leads = any(access._leads(actor, m.team.unit.path) for m in places if m.left_on is None)
+    leads = any(access.leads(actor, m.team.unit.path) for m in places if m.left_on is None)
     return True, leads and all(r.role == Role.TEAM_MEMBER for r in roles)
 
 

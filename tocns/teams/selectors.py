@@ -1,4 +1,4 @@
-"""Reads of teams and rosters. Scope comes from accounts.selectors; these add the numbers."""
+"""Reads of teams and rosters. Scope comes from teams.scope; these add the numbers."""
 
 from dataclasses import dataclass
 from functools import cache

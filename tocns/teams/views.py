@@ -15,7 +15,7 @@ from tocns.core.excel_write import XLSX
 from tocns.core.queries import vi_order
 from tocns.units.forms import VillageImportForm as ExcelUploadForm
 
-from . import selectors, services
+from . import scope, selectors, services
 from .cards import card_rows
 from .forms import LeaveForm, MemberAccountForm, MemberForm, TeamForm
 from .models import Member, MemberCard, TeamStatus
@@ -30,7 +30,7 @@ def _form_errors(form, error: ValidationError):
 
 @login_required
 def team_list(request):
-    teams = access.teams_for(request.user)
+    teams = scope.teams_for(request.user)
     unit = None
     if code := request.GET.get("don-vi"):
         unit, _can = access.unit_for(request.user, code)
@@ -71,12 +71,12 @@ def team_create(request, code: str):
 
 @login_required
 def team_detail(request, pk: int):
-    team, can_edit_roster = access.team_for(request.user, pk)
+    team, can_edit_roster = scope.team_for(request.user, pk)
     members = list(selectors.roster(team))
     context = {
         "team": team,
         "can_edit_roster": can_edit_roster,
-        "can_manage": access.can_manage_team(request.user, team),
+        "can_manage": scope.can_manage_team(request.user, team),
         "current": [m for m in members if m.is_current],
         "former": [m for m in members if not m.is_current],
     }
@@ -85,8 +85,8 @@ def team_detail(request, pk: int):
 
 @login_required
 def team_edit(request, pk: int):
-    team, _can = access.team_for(request.user, pk)
-    if not access.can_manage_team(request.user, team):
+    team, _can = scope.team_for(request.user, pk)
+    if not scope.can_manage_team(request.user, team):
         raise PermissionDenied
     form = TeamForm(request.POST or None, instance=team)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +97,7 @@ def team_edit(request, pk: int):
 
 
 def _roster_team(request, pk: int):
-    team, can_edit_roster = access.team_for(request.user, pk)
+    team, can_edit_roster = scope.team_for(request.user, pk)
     if not can_edit_roster:
         raise PermissionDenied
     return team
@@ -130,7 +130,7 @@ def member_edit(request, pk: int, member_pk: int):
     member = _member(team, member_pk)
     if not member.is_current:
         raise PermissionDenied
-    officer = access.can_manage_team(request.user, team)
+    officer = scope.can_manage_team(request.user, team)
     form_class = MemberAccountForm if officer else MemberForm
     initial = {"account": member.user.get_username()} if officer and member.user else None
     form = form_class(request.POST or None, instance=member, initial=initial)
@@ -169,7 +169,7 @@ def member_leave(request, pk: int, member_pk: int):
 @login_required
 def cards(request, pk: int):
     """An A4 sheet of ID cards for the current members; each QR opens the public verification page."""
-    team, _can = access.team_for(request.user, pk)
+    team, _can = scope.team_for(request.user, pk)
     return render(request, "teams/cards.html", {"team": team, "cards": card_rows(request, team)})
 
 

@@ -1,5 +1,5 @@
 """Reads on training: a member's skill profile and training coverage per unit. Callers pass members
-already scoped by accounts.selectors."""
+already scoped by teams.scope.members_for."""
 
 from dataclasses import dataclass
 

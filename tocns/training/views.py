@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from tocns.accounts import selectors as access
 from tocns.core.qr import qr_svg
 from tocns.core.queries import vi_order
+from tocns.teams import scope as team_scope
 from tocns.teams.models import TeamStatus
 
-from . import selectors, services
+from . import scope, selectors, services
 from .forms import RevokeForm, SelfAssessmentForm, SessionForm
 from .models import Certificate, Course, QuizAttempt, SelfAssessment
 
@@ -23,15 +24,15 @@ def index(request):
     today = timezone.localdate()
     context = {
         "courses": Course.objects.filter(is_active=True),
-        "upcoming": access.sessions_for(request.user)
+        "upcoming": scope.sessions_for(request.user)
         .filter(date__gte=today)
         .select_related("course", "unit")
         .order_by("date")[:20],
-        "recent": access.sessions_for(request.user)
+        "recent": scope.sessions_for(request.user)
         .filter(date__lt=today)
         .select_related("course", "unit")
         .order_by("-date")[:10],
-        "own": list(access.own_members(request.user)),
+        "own": list(team_scope.own_members(request.user)),
         "roots": access.root_units_for(request.user).order_by(*vi_order("name"))[:10]
         if access.is_officer(request.user)
         else [],
@@ -42,11 +43,11 @@ def index(request):
 @login_required
 def course(request, code: str):
     course = get_object_or_404(Course, code=code, is_active=True)
-    own = list(access.own_members(request.user))
+    own = list(team_scope.own_members(request.user))
     context = {
         "course": course,
         "question_count": course.questions.count(),
-        "sessions": access.sessions_for(request.user)
+        "sessions": scope.sessions_for(request.user)
         .filter(course=course, date__gte=timezone.localdate())
         .select_related("unit")
         .order_by("date"),
@@ -60,7 +61,7 @@ def course(request, code: str):
 def quiz(request, code: str):
     """A member answers the course's quiz; the score, the pass mark and every explanation come back."""
     course = get_object_or_404(Course, code=code, is_active=True)
-    member = access.own_members(request.user).first()
+    member = team_scope.own_members(request.user).first()
     if member is None:
         raise PermissionDenied  # only someone on a team's roster has a skill profile to record it in
     questions = list(course.questions.all())
@@ -100,7 +101,7 @@ def session_create(request, code: str):
 
 @login_required
 def session(request, pk: int):
-    session, can_run = access.session_for(request.user, pk)
+    session, can_run = scope.session_for(request.user, pk)
     if request.method == "POST":
         if not can_run:
             raise PermissionDenied
@@ -108,7 +109,7 @@ def session(request, pk: int):
         if action == "enrol":
             team_id = request.POST.get("team", "")
             team = (
-                access.teams_for(request.user)
+                team_scope.teams_for(request.user)
                 .filter(pk=int(team_id) if team_id.isdigit() else 0, unit__path__startswith=session.unit_path)
                 .first()
             )
@@ -140,7 +141,7 @@ def session(request, pk: int):
     }
     if can_run:
         context["teams"] = (
-            access.teams_for(request.user)
+            team_scope.teams_for(request.user)
             .filter(unit__path__startswith=session.unit_path, status=TeamStatus.ACTIVE)
             .select_related("unit")
             .order_by(*vi_order("unit__name", "name"))[:300]
@@ -150,7 +151,7 @@ def session(request, pk: int):
 
 @login_required
 def profile(request, pk: int):
-    member, can_edit = access.member_for(request.user, pk)
+    member, can_edit = team_scope.member_for(request.user, pk)
     current = dict(SelfAssessment.objects.filter(member=member).values_list("area", "level"))
     form = SelfAssessmentForm(request.POST or None, current=current)
     if request.method == "POST":
@@ -175,7 +176,7 @@ def certificate(request, pk: int):
     certificate = get_object_or_404(
         Certificate.objects.select_related("course", "member__team__unit__parent"), pk=pk
     )
-    member, _can_edit = access.member_for(request.user, certificate.member_id)
+    member, _can_edit = team_scope.member_for(request.user, certificate.member_id)
     can_revoke = access.covers(request.user, member.team.unit.path, officer_only=True)
     form = RevokeForm(request.POST or None)
     if request.method == "POST":
@@ -214,7 +215,7 @@ def verify(request, token: str):
 @login_required
 def unit_coverage(request, code: str):
     unit, can_edit = access.unit_for(request.user, code)
-    members = access.members_for(request.user).filter(team__unit__path__startswith=unit.path)
+    members = team_scope.members_for(request.user).filter(team__unit__path__startswith=unit.path)
     needing = Paginator(selectors.needing_training(members), 50).get_page(request.GET.get("trang"))
     context = {
         "unit": unit,
@@ -224,7 +225,7 @@ def unit_coverage(request, code: str):
         "children": selectors.coverage_by_child(unit, members)
         if unit.kind in ("province", "district")
         else None,
-        "sessions": access.sessions_for(request.user)
+        "sessions": scope.sessions_for(request.user)
         .filter(unit_path__startswith=unit.path)
         .select_related("course")
         .order_by("-date")[:10],

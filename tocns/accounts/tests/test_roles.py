@@ -1,6 +1,7 @@
 from tocns.accounts import selectors
 from tocns.accounts.models import Role, RoleAssignment, User
 from tocns.audit.models import AuditEntry
+from tocns.teams import scope as team_scope
 from tocns.units.models import Unit
 
 
@@ -25,16 +26,16 @@ def test_teams_under_a_unit_stay_within_the_users_scope(tree, people, rosters):
     na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
     province_team = create_team(actor=None, unit=tree.lao_cai, name="Tổ CNS cấp tỉnh")
     province = {rosters.coc_leu, kim_tan, na_lang, province_team}
-    assert set(selectors.teams_under(people.province_officer, tree.lao_cai)) == province
-    assert set(selectors.teams_under(people.admin, tree.lao_cai)) == province
-    assert set(selectors.teams_under(people.commune_officer, tree.phuong_lao_cai)) == {
+    assert set(team_scope.teams_under(people.province_officer, tree.lao_cai)) == province
+    assert set(team_scope.teams_under(people.admin, tree.lao_cai)) == province
+    assert set(team_scope.teams_under(people.commune_officer, tree.phuong_lao_cai)) == {
         rosters.coc_leu,
         kim_tan,
     }
     # A unit above the user's own: only the teams of their scope, never the rest of the province.
-    assert set(selectors.teams_under(people.commune_officer, tree.lao_cai)) == {rosters.coc_leu, kim_tan}
-    assert set(selectors.teams_under(people.outsider, tree.lao_cai)) == set()
-    assert set(selectors.teams_under(people.team_member, tree.phuong_lao_cai)) == {rosters.coc_leu}
+    assert set(team_scope.teams_under(people.commune_officer, tree.lao_cai)) == {rosters.coc_leu, kim_tan}
+    assert set(team_scope.teams_under(people.outsider, tree.lao_cai)) == set()
+    assert set(team_scope.teams_under(people.team_member, tree.phuong_lao_cai)) == {rosters.coc_leu}
 
 
 def test_team_roles_are_read_only(tree, people):

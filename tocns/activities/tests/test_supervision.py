@@ -107,7 +107,7 @@ def test_province_officer_sees_communes_and_they_add_up(client_for, field, tree)
 
 
 def test_team_without_any_report_is_silent(tree, people, rosters):
-    from tocns.accounts.selectors import teams_for
+    from tocns.teams.scope import teams_for
 
     rows = {t.name: t for t in selectors.teams_with_last_report(teams_for(people.commune_officer))}
     assert rows["Tổ CNS Cốc Lếu"].last_report is None

@@ -1,4 +1,4 @@
-from tocns.accounts.selectors import articles_for
+from tocns.handbook.scope import articles_for
 from tocns.handbook.selectors import search, search_page
 
 

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tocns.accounts import selectors as access
 from tocns.activities.models import Activity
 from tocns.activities.services import OutcomeInput, ReportInput, edit_report
 from tocns.evaluation.models import ScoreWeights
@@ -14,6 +13,7 @@ from tocns.evaluation.scoring import Period
 from tocns.reports import parts, selectors
 from tocns.reports.models import AreaStamp
 from tocns.reports.tests.test_dashboard import report
+from tocns.teams import scope as team_scope
 from tocns.teams.services import add_member, create_team, member_leaves, update_member, update_team
 
 
@@ -51,7 +51,7 @@ def snapshot(board) -> dict:
 def boards(unit, user, period=None):
     """(the dashboard from kept parts, the dashboard computed per request) of the unit, as the user sees it."""
     period = period or Period.parse(None)
-    teams = access.teams_under(user, unit)
+    teams = team_scope.teams_under(user, unit)
     targets = selectors.targets_for(unit, period)
     kept = selectors.build(unit, period, teams, targets=targets, kept=True)
     computed = selectors.build(unit, period, teams, targets=targets)
@@ -390,7 +390,7 @@ def test_a_write_recomputes_only_its_own_commune(
         board = selectors.build(
             busy_province,
             period,
-            access.teams_under(people.province_officer, busy_province),
+            team_scope.teams_under(people.province_officer, busy_province),
             targets={},
             kept=True,
         )
