@@ -366,12 +366,12 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
-    from tocns.accounts import selectors as access
     from tocns.accounts.models import User
-    from tocns.activities.models import Activity, Outcome
+    from tocns.activities.models import Activity, AreaMonth, AreaMonthOutcome, Outcome
+    from tocns.core import stamps
     from tocns.evaluation.scoring import Period
-    from tocns.reports import selectors, stamps
-    from tocns.reports.models import AreaMonth, AreaMonthOutcome
+    from tocns.reports import selectors
+    from tocns.teams import scope as team_scope
 
     vendor = connection.vendor
     print(f"tocns dashboard benchmark: scale {scale:g}, database {vendor}", flush=True)
@@ -450,7 +450,7 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
 
     def builder(unit):
         def build():
-            teams = access.teams_for(admin)
+            teams = team_scope.teams_for(admin)
             if unit is not None:
                 teams = teams.filter(unit__path__startswith=unit.path)
             return selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))

@@ -539,9 +539,9 @@ def explain(series: Series) -> None:
 
 def check(readers: dict, problems: list[str], ranks: dict) -> None:
     """Every query's results against the rows themselves (see the module docstring)."""
-    from tocns.accounts.selectors import articles_for
     from tocns.core.text import search_words
     from tocns.handbook.models import Article, ArticleStatus, Audience
+    from tocns.handbook.scope import articles_for
     from tocns.handbook.selectors import search
 
     rows = list(
@@ -611,10 +611,11 @@ def run(args) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from tocns.accounts.selectors import active_roles, articles_for
+    from tocns.accounts.selectors import active_roles
     from tocns.core.text import search_words
     from tocns.handbook.content import load_content
     from tocns.handbook.models import Article, ArticleStatus, Audience
+    from tocns.handbook.scope import articles_for
 
     rng = random.Random(args.seed)
     vendor = connection.vendor

@@ -12,6 +12,7 @@ from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
 
+from . import totals
 from .models import DigitalService, Outcome
 
 SILENT_AFTER_DAYS = 30
@@ -41,13 +42,11 @@ def teams_with_last_report(teams):
 def monthly_totals(unit: Unit, *, months: int = 6):
     """[(month, {service_code: (guided, completed)}, reports)] for the last `months` months, newest first,
     plus the services that appear, in catalogue order; everything reported under the unit (a page of
-    the unit: its viewer's scope covers all of it), read from the running totals (reports.selectors):
+    the unit: its viewer's scope covers all of it), read from the running totals (totals.month_totals):
     a province's raw outcomes for six months took 290 ms to sum."""
-    from tocns.reports.selectors import month_totals  # reports reads activities' models: import late
-
     today = timezone.localdate()
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    reports, outcomes = month_totals(unit, first, today)
+    reports, outcomes = totals.month_totals(unit, first, today)
     used = {service_id for _month, service_id in outcomes}
     services = [s for s in DigitalService.objects.all() if s.pk in used]
     months_list = []

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tocns.units.fields import PathField
+from tocns.core.fields import PathField
 
 ACTION_LABELS = {
     "create": _("tạo mới"),

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import PathField
+
 
 class ColumnChoice(models.Model):
     """What an officer said a header of their spreadsheet means, when the import did not recognise it:
@@ -22,3 +24,17 @@ class ColumnChoice(models.Model):
 
     def __str__(self):
         return f"{self.header} → {self.column}"
+
+
+class AreaStamp(models.Model):
+    """A token that changes whenever anything a dashboard counts changes under an area: ``path`` is a
+    commune's path (everything under it), a province's own path (the province itself: its weights, its
+    plan, its own teams; every area of the province depends on it) or "/" (everything). Written in the same
+    transaction as the change (``core.stamps.touch``), so the per-commune figures a province or national
+    dashboard keeps (``reports.parts``) are used only while their stamps are those they were made under."""
+
+    path = PathField(max_length=255, unique=True)
+    token = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.path} {self.token}"

@@ -8,7 +8,7 @@
 
 Classes: "Chỉ trên giấy" when the team has not reported for PAPER_AFTER_DAYS (whatever the score),
 else Hiệu quả from 70, Đạt from 50, Chưa hiệu quả below. Everything is read from the running totals
-(reports.models), the roster and training records: a report made a second ago counts."""
+(activities.models), the roster and training records: a report made a second ago counts."""
 
 import calendar
 import datetime
@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tocns.activities.models import TeamLastReport, TeamMonth, TeamWeek, TeamYear
+from tocns.activities.totals import area_of
 from tocns.core.queries import plain_rows
-from tocns.reports.models import TeamLastReport, TeamMonth, TeamWeek, TeamYear
-from tocns.reports.totals import area_of
 from tocns.teams.models import TeamStatus
 from tocns.teams.selectors import NO_CREW, Crew, crew_counts
 from tocns.units.paths import ancestors
@@ -408,9 +408,9 @@ def _targets_met(
     gone by (the same rule as the plan page). Three grouped queries."""
     if not team_ids:
         return {}
+    from tocns.activities.models import TeamMonthOutcome, TeamYearOutcome
     from tocns.plans.models import Indicator, PlanStatus, TargetShare
     from tocns.plans.selectors import elapsed_share
-    from tocns.reports.models import TeamMonthOutcome, TeamYearOutcome
 
     year = period.start.year
     # Plain rows, not model instances: a province's active plans hand out ~12,000 team shares.

@@ -1,13 +1,13 @@
 """Annual programmes: a unit's plan, its targets, the shares of each target handed down to the units or
 teams below, and dated tasks for teams. Progress is never stored: it is read from the running totals
-(reports.models), so a report made a second ago already counts (see selectors)."""
+(activities.models), so a report made a second ago already counts (see selectors)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tocns.units.fields import PathField
+from tocns.core.fields import PathField
 
 
 class PlanStatus(models.TextChoices):

@@ -1,5 +1,5 @@
 """Reads on plans: progress of targets, shares and tasks, from the running monthly totals kept with every
-report (reports.models), so a report made a second ago already counts. Callers pass a plan already
+report (activities.models), so a report made a second ago already counts. Callers pass a plan already
 scoped by plans.scope.plans_for.
 
 A plan page costs a fixed number of queries whatever the number of shares and tasks: the year's totals
@@ -13,9 +13,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tocns.activities.models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
+from tocns.activities.totals import month_of
 from tocns.core.queries import vi_order
-from tocns.reports.models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
-from tocns.reports.totals import month_of
 
 from .models import Indicator, Plan, Target, TargetShare, Task
 from .split import villages_below

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
-from tocns.reports import stamps
+from tocns.core import stamps
 from tocns.teams.models import Team, TeamStatus
 from tocns.units.models import Unit, UnitKind
 

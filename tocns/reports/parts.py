@@ -28,8 +28,10 @@ from dataclasses import fields as dataclass_fields
 
 from django.conf import settings
 from django.db.models import Q, Sum
+from django.utils import timezone
 
-from tocns.activities.models import DigitalService
+from tocns.activities.models import AreaMonth, AreaMonthOutcome, DigitalService
+from tocns.core import stamps
 from tocns.core.queries import vi_order
 from tocns.evaluation import scoring
 from tocns.evaluation.models import ScoreWeights
@@ -39,8 +41,7 @@ from tocns.teams.models import Team
 from tocns.units.models import Unit, valid_on
 from tocns.units.paths import child_of
 
-from . import selectors, stamps
-from .models import AreaMonth, AreaMonthOutcome
+from . import selectors
 
 COVERAGE_FIELDS = tuple(f.name for f in dataclass_fields(team_selectors.Coverage))
 FOLLOW_UP_KEPT = 10  # per commune: the dashboard shows the first ten of its unit
@@ -337,6 +338,15 @@ def _add(parts: dict, refs, scores, villages, totals) -> None:
         parts[area].follow_up = sorted([*parts[area].follow_up, *listed], key=selectors.follow_up_key)[
             :FOLLOW_UP_KEPT
         ]
+
+
+def dashboard(unit: Unit | None, period, teams, *, targets: dict | None = None, kept: bool = False):
+    """The dashboard of a unit for a period (see selectors.build). ``kept``: the viewer sees every team
+    under the unit, so a province's or the country's dashboard is summed from the per-commune parts kept
+    between requests (the same figures, but only the first teams to follow up)."""
+    if kept and selectors.children_by_area(unit):
+        return board(unit, period, timezone.localdate(), targets or {})
+    return selectors.build(unit, period, teams, targets=targets)
 
 
 def board(

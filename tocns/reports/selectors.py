@@ -1,4 +1,4 @@
-"""Dashboards: every figure read from the running totals (reports.models) and the roster, so a report
+"""Dashboards: every figure read from the running totals (activities.models) and the roster, so a report
 made a second ago counts and a province's numbers are the sum of its communes'."""
 
 import datetime
@@ -8,15 +8,14 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tocns.activities.models import DigitalService
+from tocns.activities.models import AreaMonth, AreaMonthOutcome, DigitalService, TeamMonth, TeamMonthOutcome
+from tocns.activities.totals import area_filter, totals_models
 from tocns.core.queries import vi_order
 from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
 from tocns.units.models import Unit, UnitKind, valid_on
 from tocns.units.paths import child_of
-
-from .models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
 
 
 @dataclass
@@ -86,74 +85,23 @@ def follow_up_key(score: scoring.TeamScore) -> tuple:
     return (score.klass != scoring.PAPER, score.last_report or datetime.date.min, score.score, score.team.pk)
 
 
-def month_totals(unit: Unit, start: datetime.date, end: datetime.date) -> tuple[dict, dict]:
-    """({month: reports}, {(month, service id): (guided, completed)}) of everything under the unit from
-    start to end, read from the running totals: the per-commune ones for a commune or above, else the
-    per-team ones."""
-    month_model, outcome_model = _totals_models(unit)
-    in_period = {"month__gte": start, "month__lte": end}
-    reports = dict(
-        month_model.objects.filter(**_scope(unit, month_model), **in_period)
-        .values("month")
-        .annotate(n=Sum("reports"))
-        .values_list("month", "n")
-        .order_by()
-    )
-    outcomes = {
-        (month, service_id): (guided, completed)
-        for month, service_id, guided, completed in outcome_model.objects.filter(
-            **_scope(unit, outcome_model), **in_period
-        )
-        .values("month", "service_id")
-        .annotate(g=Sum("guided"), c=Sum("completed"))
-        .values_list("month", "service_id", "g", "c")
-        .order_by()
-    }
-    return reports, outcomes
-
-
-def _totals_models(unit: Unit | None) -> tuple:
-    """(month model, outcome model) a unit's own figures are read from."""
-    return (AreaMonth, AreaMonthOutcome) if _uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
-
-
-def _uses_area_totals(unit: Unit | None) -> bool:
-    """Province, commune and the whole country read the per-commune totals; a village its teams'."""
-    return unit is None or unit.path.count("/") <= 3
-
-
-def _scope(unit: Unit | None, model) -> dict:
-    if unit is None:
-        return {}
-    if model in (AreaMonth, AreaMonthOutcome):
-        return {"area_path__startswith": unit.path}
-    return {"unit_path__startswith": unit.path}
-
-
-def build(
-    unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None, kept: bool = False
-) -> Dashboard:
-    """The dashboard of a unit (None: the whole country) for a period. ``teams``: the active teams the
-    viewer may see under the unit (scoped by teams.scope). ``kept``: the viewer sees every team
-    under the unit, so a province's or the country's dashboard may be summed from the per-commune parts
-    kept between requests (reports.parts; the same figures, but only the first teams to follow up)."""
-    if kept and _children_by_area(unit):
-        from . import parts  # parts builds on this module
-
-        return parts.board(unit, period, timezone.localdate(), targets or {})
-    month_model, outcome_model = _totals_models(unit)
+def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None) -> Dashboard:
+    """The dashboard of a unit (None: the whole country) for a period, everything computed. ``teams``: the
+    active teams the viewer may see under the unit (scoped by teams.scope). reports.parts.dashboard sums a
+    province's or the country's from the per-commune parts it keeps instead, when the viewer sees all."""
+    month_model, outcome_model = totals_models(unit)
     in_period = {"month__gte": period.start, "month__lte": period.end}
     # Grouped by the path as well: for a province or the country the child rows are sums of these same
     # per-commune rows (see _children), so one query each serves both.
     key = "area_path" if month_model is AreaMonth else "unit_path"
     month_rows = list(
-        month_model.objects.filter(**_scope(unit, month_model), **in_period)
+        month_model.objects.filter(**area_filter(unit, month_model), **in_period)
         .values_list(key, "month")
         .annotate(n=Sum("reports"), p=Sum("people"))
         .order_by()
     )
     outcome_rows = list(
-        outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
+        outcome_model.objects.filter(**area_filter(unit, outcome_model), **in_period)
         .values_list(key, "service_id")
         .annotate(g=Sum("guided"), c=Sum("completed"))
         .order_by()
@@ -217,7 +165,7 @@ def build(
         classes=scoring.class_counts(scores),
         follow_up=sorted((s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)), key=follow_up_key),
     )
-    shared = (month_rows, outcome_rows) if month_model is AreaMonth and _children_by_area(unit) else None
+    shared = (month_rows, outcome_rows) if month_model is AreaMonth and children_by_area(unit) else None
     dashboard.children = _children(unit, period, scores, children, by_child, shared)
     dashboard.adoption = _adoption(path, teams, dashboard.children)
     return dashboard
@@ -259,7 +207,7 @@ def _subtree(root: str, on: datetime.date) -> tuple[dict[int, scoring.UnitRef], 
     return units, villages
 
 
-def _children_by_area(unit: Unit | None) -> bool:
+def children_by_area(unit: Unit | None) -> bool:
     """A province's children are communes: the per-commune totals. A commune's are villages: its teams'."""
     return unit is None or unit.path.count("/") <= 2
 
@@ -277,20 +225,20 @@ def _children(
     rows = {c.path: ChildRow(unit=c, label=c.name) for c in children}
     own = ChildRow(unit=None, label="")
     if shared is None:
-        by_area = _children_by_area(unit)
+        by_area = children_by_area(unit)
         month_model, outcome_model = (
             (AreaMonth, AreaMonthOutcome) if by_area else (TeamMonth, TeamMonthOutcome)
         )
         key = "area_path" if by_area else "unit_path"
         in_period = {"month__gte": period.start, "month__lte": period.end}
         month_rows = (
-            month_model.objects.filter(**_scope(unit, month_model), **in_period)
+            month_model.objects.filter(**area_filter(unit, month_model), **in_period)
             .values_list(key)
             .annotate(r=Sum("reports"), p=Sum("people"))
             .order_by()
         )
         outcome_rows = (
-            outcome_model.objects.filter(**_scope(unit, outcome_model), **in_period)
+            outcome_model.objects.filter(**area_filter(unit, outcome_model), **in_period)
             .values_list(key)
             .annotate(c=Sum("completed"))
             .order_by()

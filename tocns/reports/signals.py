@@ -4,7 +4,7 @@ the roster, the units, the plans and a province's weights. Reports touch through
 
 from django.db.models.signals import post_save, pre_delete, pre_save
 
-from . import stamps
+from tocns.core import stamps
 
 
 def _lookup(model) -> str:

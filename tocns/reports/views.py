@@ -15,7 +15,7 @@ from tocns.evaluation.forms import WeightsForm
 from tocns.evaluation.models import ScoreWeights
 from tocns.teams import scope as team_scope
 
-from . import charts, periods, selectors
+from . import charts, parts, periods, selectors
 
 
 def _period(request):
@@ -31,7 +31,7 @@ def _render_dashboard(request, unit):
     teams = team_scope.teams_for(request.user) if unit is None else team_scope.teams_under(request.user, unit)
     # Every team under the unit in view: a province's or the country's figures may come from kept parts.
     whole = access.covers(request.user, unit.path if unit is not None else "/")
-    board = selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period), kept=whole)
+    board = parts.dashboard(unit, period, teams, targets=selectors.targets_for(unit, period), kept=whole)
     top_service = max((s.completed for s in board.services), default=0) or 1
     # One reverse() for the links of the ranked units, not one per row: a province ranks ~170 communes.
     link = reverse("reports:dashboard", args=["CODE"])

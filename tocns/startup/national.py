@@ -14,8 +14,8 @@ What scale 1.0 is - every count below scales linearly with N, the official list 
   1-3 reports in such a week), 25 % now and then (3-20 reports, none in the last 20 days), 20 % exist
   only on paper: ~51.5 reports a team, ~4.1 million activities; each with 2 or 3 distinct services
   (2.5 on average), ~10.3 million outcomes, completed <= guided;
-* the running totals (reports.models) built from those rows with INSERT ... SELECT ... GROUP BY, which
-  gives what ``reports.totals.rebuild()`` gives (the test compares them). Measured on PostgreSQL at scale
+* the running totals (activities.models) built from those rows with INSERT ... SELECT ... GROUP BY, which
+  gives what ``activities.totals.rebuild()`` gives (the test compares them). Measured on PostgreSQL at scale
   0.1: 14.5 s here, 57.5 s and 0.95 GB of memory for rebuild(), which grows with the rows (its Python
   loop holds every team-month-service row: 4.6 million at 1.0); ``totals="rebuild"`` calls it instead.
 
@@ -41,12 +41,13 @@ from collections.abc import Callable
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tocns.activities.models import Activity, DigitalService, Outcome
-from tocns.core.text import fold
-from tocns.reports import stamps, totals
-from tocns.reports.models import (
+from tocns.activities import totals
+from tocns.activities.models import (
+    Activity,
     AreaMonth,
     AreaMonthOutcome,
+    DigitalService,
+    Outcome,
     TeamLastReport,
     TeamMonth,
     TeamMonthOutcome,
@@ -54,6 +55,8 @@ from tocns.reports.models import (
     TeamYear,
     TeamYearOutcome,
 )
+from tocns.core import stamps
+from tocns.core.text import fold
 from tocns.startup import national_totals
 from tocns.startup.demo import _FAMILY, _FIRST, _GIVEN, _KIND_WEIGHTS, _PREFIX, _SECOND, _SERVICE_WEIGHTS
 from tocns.teams.models import Affiliation, Member, MemberRole, Team

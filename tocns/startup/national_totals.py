@@ -5,11 +5,12 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
-from tocns.activities.models import Activity, Outcome
-from tocns.reports import totals
-from tocns.reports.models import (
+from tocns.activities import totals
+from tocns.activities.models import (
+    Activity,
     AreaMonth,
     AreaMonthOutcome,
+    Outcome,
     TeamLastReport,
     TeamMonth,
     TeamMonthOutcome,

@@ -17,8 +17,8 @@ from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, RoleAssignment, User
 from tocns.accounts.phones import normalize_phone
 from tocns.audit import services as audit
+from tocns.core import stamps
 from tocns.core.text import fold
-from tocns.reports import stamps
 
 from .models import Member, MemberRole, TeamStatus
 from .selectors import Coverage

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
+from tocns.core import stamps
 from tocns.core.bulk import bulk_insert, snapshotter, without_gc_pauses
-from tocns.reports import stamps
 from tocns.units.models import Unit
 from tocns.units.services import UNIT_AUDIT_FIELDS, last_village_number, village_code
 

@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tocns.units.fields import PathField
+from tocns.core.fields import PathField
 
 
 class SkillArea(models.TextChoices):

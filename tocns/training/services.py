@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
-from tocns.reports import stamps
+from tocns.core import stamps
 from tocns.teams.models import Member
 
 from .models import Certificate, Course, Enrolment, Question, QuizAttempt, SelfAssessment, Session, SkillArea

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tocns.units.fields import PathField
+from tocns.core.fields import PathField
 
 # More households than any village has (the largest wards count a few tens of thousands): a typing slip.
 MAX_HOUSEHOLDS = 100_000

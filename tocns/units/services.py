@@ -9,8 +9,8 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from tocns.audit import services as audit
+from tocns.core import stamps
 from tocns.core.text import fold
-from tocns.reports import stamps
 
 from .models import Unit, UnitChange, UnitChangeKind, UnitChangeLink, UnitKind
 

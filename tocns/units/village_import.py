@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from tocns.audit import services as audit
 from tocns.audit.models import AuditEntry
+from tocns.core import stamps
 from tocns.core.excel import RowError, cell_text, shown
 from tocns.core.excel_headers import Column
 from tocns.core.excel_table import ParsedFile, ReadResult, parse_file
 from tocns.core.excel_write import Sheet, write_workbook
 from tocns.core.import_lock import lock_communes, locked_import
 from tocns.core.text import fold
-from tocns.reports import stamps
 
 from .communes import Communes, chunks
 from .models import MAX_HOUSEHOLDS, Unit, UnitKind

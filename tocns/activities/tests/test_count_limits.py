@@ -13,11 +13,11 @@ from django.db import connection
 from django.utils import timezone
 
 from tocns.accounts.api_tokens import issue_token
+from tocns.activities import models as totals_models
+from tocns.activities import totals
 from tocns.activities.models import Activity, DigitalService, Outcome
 from tocns.activities.services import MAX_COUNT, OutcomeInput, ReportError, ReportInput, file_report
 from tocns.audit.models import AuditEntry
-from tocns.reports import models as totals_models
-from tocns.reports import totals
 
 URL = "/api/v1/activities"
 

@@ -4,90 +4,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0008_area_stamp'),
+        ("reports", "0008_area_stamp"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='areamonth',
-            name='households',
+            model_name="areamonth",
+            name="households",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='areamonth',
-            name='people',
+            model_name="areamonth",
+            name="people",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='areamonth',
-            name='reports',
+            model_name="areamonth",
+            name="reports",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='areamonthoutcome',
-            name='completed',
+            model_name="areamonthoutcome",
+            name="completed",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='areamonthoutcome',
-            name='guided',
+            model_name="areamonthoutcome",
+            name="guided",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teammonth',
-            name='households',
+            model_name="teammonth",
+            name="households",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teammonth',
-            name='people',
+            model_name="teammonth",
+            name="people",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teammonth',
-            name='reports',
+            model_name="teammonth",
+            name="reports",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teammonthoutcome',
-            name='completed',
+            model_name="teammonthoutcome",
+            name="completed",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teammonthoutcome',
-            name='guided',
+            model_name="teammonthoutcome",
+            name="guided",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teamweek',
-            name='reports',
+            model_name="teamweek",
+            name="reports",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teamyear',
-            name='households',
+            model_name="teamyear",
+            name="households",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teamyear',
-            name='people',
+            model_name="teamyear",
+            name="people",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teamyear',
-            name='reports',
+            model_name="teamyear",
+            name="reports",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teamyearoutcome',
-            name='completed',
+            model_name="teamyearoutcome",
+            name="completed",
             field=models.PositiveBigIntegerField(default=0),
         ),
         migrations.AlterField(
-            model_name='teamyearoutcome',
-            name='guided',
+            model_name="teamyearoutcome",
+            name="guided",
             field=models.PositiveBigIntegerField(default=0),
         ),
     ]

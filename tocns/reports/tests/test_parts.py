@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from tocns.activities.models import Activity
 from tocns.activities.services import OutcomeInput, ReportInput, edit_report
+from tocns.core.models import AreaStamp
 from tocns.evaluation.models import ScoreWeights
 from tocns.evaluation.scoring import Period
 from tocns.reports import parts, selectors
-from tocns.reports.models import AreaStamp
 from tocns.reports.tests.test_dashboard import report
 from tocns.teams import scope as team_scope
 from tocns.teams.services import add_member, create_team, member_leaves, update_member, update_team
@@ -53,7 +53,7 @@ def boards(unit, user, period=None):
     period = period or Period.parse(None)
     teams = team_scope.teams_under(user, unit)
     targets = selectors.targets_for(unit, period)
-    kept = selectors.build(unit, period, teams, targets=targets, kept=True)
+    kept = parts.dashboard(unit, period, teams, targets=targets, kept=True)
     computed = selectors.build(unit, period, teams, targets=targets)
     return kept, computed
 
@@ -193,7 +193,7 @@ def test_the_country_computed_again_costs_the_same_queries_whatever_its_province
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tocns.reports import stamps
+    from tocns.core import stamps
 
     admin = client_for("admin")
 
@@ -338,7 +338,7 @@ def _merge(people, rosters):
 
 
 def _rebuild(people, rosters):
-    from tocns.reports import totals
+    from tocns.activities import totals
 
     # A report written around the running totals (as a bulk load writes them), then the totals rebuilt.
     Activity.objects.filter(team=rosters.coc_leu).update(people_reached=40)
@@ -387,7 +387,7 @@ def test_a_write_recomputes_only_its_own_commune(
     assert changed == {"/15/02647/"}
     period = Period.parse(None)
     with django_assert_max_num_queries(15):  # stamps, areas, one commune's parts
-        board = selectors.build(
+        board = parts.dashboard(
             busy_province,
             period,
             team_scope.teams_under(people.province_officer, busy_province),
@@ -442,7 +442,7 @@ def test_only_a_viewer_who_sees_every_team_gets_kept_parts(
 
 
 def test_a_stamp_token_is_never_reused(tree):
-    from tocns.reports import stamps
+    from tocns.core import stamps
 
     seen = set()
     for _ in range(20):
@@ -473,7 +473,7 @@ def test_kept_parts_are_bounded_and_aged_out(monkeypatch):
 
 
 def test_touches_in_a_batch_are_written_once_at_its_end(tree, django_assert_num_queries):
-    from tocns.reports import stamps
+    from tocns.core import stamps
 
     before = dict(AreaStamp.objects.values_list("path", "token"))
     with stamps.batch():

@@ -3,11 +3,9 @@ import uuid
 
 from django.utils import timezone
 
-from tocns.activities.models import Activity
-from tocns.activities.selectors import with_details
-from tocns.activities.services import OutcomeInput, ReportInput, edit_report, file_report
-from tocns.reports import totals
-from tocns.reports.models import (
+from tocns.activities import totals
+from tocns.activities.models import (
+    Activity,
     AreaMonth,
     AreaMonthOutcome,
     TeamLastReport,
@@ -17,6 +15,8 @@ from tocns.reports.models import (
     TeamYear,
     TeamYearOutcome,
 )
+from tocns.activities.selectors import with_details
+from tocns.activities.services import OutcomeInput, ReportInput, edit_report, file_report
 
 
 def snapshot():

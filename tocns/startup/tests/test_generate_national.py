@@ -6,11 +6,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from tocns.activities.models import Activity, Outcome
-from tocns.reports import totals
-from tocns.reports.models import (
+from tocns.activities import totals
+from tocns.activities.models import (
+    Activity,
     AreaMonth,
     AreaMonthOutcome,
+    Outcome,
     TeamLastReport,
     TeamMonth,
     TeamMonthOutcome,

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             "--totals",
             choices=["sql", "rebuild"],
             default="sql",
-            help="tính số liệu tổng hợp bằng INSERT … SELECT (mặc định) hay reports.totals.rebuild()",
+            help="tính số liệu tổng hợp bằng INSERT … SELECT (mặc định) hay activities.totals.rebuild()",
         )
 
     def handle(self, *args, **options):

@@ -1,4 +1,4 @@
-"""Marking an area's dashboard figures as changed (see models.AreaStamp and parts).
+"""Marking an area's dashboard figures as changed (see models.AreaStamp, and reports.parts which reads them).
 
 Every write a dashboard counts calls ``touch`` with the unit path it concerns, inside its own transaction:
 reports (``totals.apply``), rosters, training attendance, plans, weights, units. Saves and deletes of the

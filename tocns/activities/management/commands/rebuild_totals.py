@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from tocns.activities import services
-from tocns.reports.totals import rebuild
+from tocns.activities.totals import rebuild
 
 
 class Command(BaseCommand):

@@ -6,10 +6,14 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 
-from . import stamps
+from tocns.core import stamps
+from tocns.units.models import Unit
+
 from .models import (
+    Activity,
     AreaMonth,
     AreaMonthOutcome,
+    Outcome,
     TeamLastReport,
     TeamMonth,
     TeamMonthOutcome,
@@ -17,6 +21,50 @@ from .models import (
     TeamYear,
     TeamYearOutcome,
 )
+
+
+def month_totals(unit: Unit, start: datetime.date, end: datetime.date) -> tuple[dict, dict]:
+    """({month: reports}, {(month, service id): (guided, completed)}) of everything under the unit from
+    start to end, read from the running totals: the per-commune ones for a commune or above, else the
+    per-team ones."""
+    month_model, outcome_model = totals_models(unit)
+    in_period = {"month__gte": start, "month__lte": end}
+    reports = dict(
+        month_model.objects.filter(**area_filter(unit, month_model), **in_period)
+        .values("month")
+        .annotate(n=Sum("reports"))
+        .values_list("month", "n")
+        .order_by()
+    )
+    outcomes = {
+        (month, service_id): (guided, completed)
+        for month, service_id, guided, completed in outcome_model.objects.filter(
+            **area_filter(unit, outcome_model), **in_period
+        )
+        .values("month", "service_id")
+        .annotate(g=Sum("guided"), c=Sum("completed"))
+        .values_list("month", "service_id", "g", "c")
+        .order_by()
+    }
+    return reports, outcomes
+
+
+def totals_models(unit: Unit | None) -> tuple:
+    """(month model, outcome model) a unit's own figures are read from."""
+    return (AreaMonth, AreaMonthOutcome) if uses_area_totals(unit) else (TeamMonth, TeamMonthOutcome)
+
+
+def uses_area_totals(unit: Unit | None) -> bool:
+    """Province, commune and the whole country read the per-commune totals; a village its teams'."""
+    return unit is None or unit.path.count("/") <= 3
+
+
+def area_filter(unit: Unit | None, model) -> dict:
+    if unit is None:
+        return {}
+    if model in (AreaMonth, AreaMonthOutcome):
+        return {"area_path__startswith": unit.path}
+    return {"unit_path__startswith": unit.path}
 
 
 def area_of(path: str) -> str:
@@ -44,7 +92,6 @@ def _last_report(team_id: int, area: str, day: datetime.date, sign: int) -> None
                 team_id=team_id, defaults={"area_path": area, "last_date": day}
             )
         return
-    from tocns.activities.models import Activity
 
     # Taking a report away: the latest of the others (the report itself is still stored at this point).
     remaining = (
@@ -100,7 +147,6 @@ def apply(activity, sign: int) -> None:
         _bump(TeamMonth, {"team_id": activity.team_id, "month": month_of(week)}, paths, weeks=sign)
         _bump(TeamYear, {"team_id": activity.team_id, "year": week.year}, paths, weeks=sign)
     _last_report(activity.team_id, area, activity.date, sign)
-    from tocns.activities.models import Outcome
 
     # Read from the database, not a prefetched list: an edit has just replaced the outcomes.
     for outcome in Outcome.objects.filter(activity_id=activity.pk):
@@ -126,8 +172,6 @@ def apply(activity, sign: int) -> None:
 def rebuild() -> dict:
     """Recompute every total from the raw reports (after a bulk load, or to check the running ones)."""
     from django.db.models.functions import TruncMonth
-
-    from tocns.activities.models import Activity, Outcome
 
     stamps.touch_all()
     for model in (
