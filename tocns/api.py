@@ -4,11 +4,12 @@ from the same schemas that validate requests, so the docs cannot drift from the 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from tocns.accounts.api_tokens import user_for_key
+from tocns.core.api_errors import error_body
 
 
 class ApiKeyAuth(HttpBearer):
@@ -65,29 +66,6 @@ def _field_name(loc) -> str:
     for part in parts:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name or "body"
-
-
-def error_body(field: str, message: str, **extra) -> dict:
-    return {"error": {"field": field, "message": message, **extra}}
-
-
-class ErrorDetail(Schema):
-    field: str
-    message: str
-
-
-class ErrorOut(Schema):
-    """Every refusal of the API: which field to fix (or "auth", "request", "id") and why, in Vietnamese;
-    a validation error also lists every field in `errors`."""
-
-    error: ErrorDetail
-    errors: list[ErrorDetail] = []
-
-
-# The answers every endpoint may give besides its own: the schema documents each status the API returns.
-SIGNED_IN_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-BODY_ERRORS = {400: ErrorOut, **SIGNED_IN_ERRORS}  # 400: a body that cannot be read at all
-PUBLIC_ERRORS = {422: ErrorOut}
 
 
 def _number(value) -> str:

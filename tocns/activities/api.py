@@ -15,10 +15,11 @@ from pydantic import BeforeValidator
 from pydantic_core import PydanticCustomError
 
 from tocns.accounts import selectors as access
-from tocns.api import BODY_ERRORS, SIGNED_IN_ERRORS, ErrorOut, error_body
+from tocns.catalogue.models import DigitalService
+from tocns.core.api_errors import BODY_ERRORS, SIGNED_IN_ERRORS, ErrorOut, error_body
 
 from . import photos, scope, selectors, services
-from .models import Activity, ActivityKind, DigitalService
+from .models import Activity, ActivityKind
 
 router = Router(tags=["hoạt động"])
 

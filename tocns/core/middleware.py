@@ -38,7 +38,9 @@ def _has_controls(data: QueryDict) -> bool:
 def control_characters(get_response):
     def middleware(request):
         if _ANY_IN_PATH.search(request.path):  # no address of the site has one
-            if request.path.startswith("/api/"):  # the API answers in its own shape (tocns.api.error_body)
+            if request.path.startswith(
+                "/api/"
+            ):  # the API answers in its own shape (core.api_errors.error_body)
                 body = {"error": {"field": "request", "message": _("Không tìm thấy.")}}
                 return JsonResponse(body, status=404)
             raise Http404

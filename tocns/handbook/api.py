@@ -6,7 +6,7 @@ from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from tocns.accounts.api_tokens import user_for_key
-from tocns.api import PUBLIC_ERRORS
+from tocns.core.api_errors import PUBLIC_ERRORS
 
 from . import scope, selectors
 
