@@ -7,7 +7,6 @@ from typing import NamedTuple
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from tocns.activities.models import Activity
 from tocns.core.queries import InSubquery, subquery_count
 from tocns.units.models import Unit, UnitKind
 from tocns.units.paths import child_of
@@ -59,8 +58,9 @@ def filter_teams(teams, *, status: str = "", leader: str = "", activity: str = "
         teams = teams.filter(has_current_leader())
     elif leader == "khong":
         teams = teams.exclude(has_current_leader())
-    # "Has no activity yet": the teams that exist only on paper so far.
-    has_reported = Exists(Activity.objects.filter(team=OuterRef("pk")))
+    # "Has no activity yet": the teams that exist only on paper so far. Through the reports' relation to
+    # the team (activities lie above teams and are not imported here): one indexed probe per team.
+    has_reported = Exists(Team.objects.filter(pk=OuterRef("pk"), activities__isnull=False))
     if activity == "co":
         teams = teams.filter(has_reported)
     elif activity == "chua":
