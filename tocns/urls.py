@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("tocns.training.urls")),
     path("", include("tocns.plans.urls")),
     path("", include("tocns.reports.urls")),
-    path("don-vi/", include("tocns.units.urls")),
-    path("nhat-ky/", include("tocns.audit.urls")),
+    path("don-vi/", include("tocns.home.unit_urls")),
+    path("nhat-ky/", include("tocns.accounts.log_urls")),
     path("api/v1/", api.urls),
 ]

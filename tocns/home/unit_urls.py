@@ -1,6 +1,8 @@
+"""The unit pages keep their names (units:browse, units:detail …) though their views live here."""
+
 from django.urls import path
 
-from . import views
+from . import unit_views as views
 
 app_name = "units"
 urlpatterns = [

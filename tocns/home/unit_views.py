@@ -1,3 +1,7 @@
+"""The pages of the unit tree: browsing it, a unit with its teams and coverage, a village's details and the
+village list import. They live with the home page, above units: they need the scope rules (accounts) and the
+teams under a unit, which units itself, below both, must not import."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,11 +16,10 @@ from tocns.core import import_flow
 from tocns.core.excel_write import XLSX
 from tocns.core.queries import vi_order
 from tocns.teams import selectors as team_selectors
-
-from . import selectors, services, village_import
-from .forms import VillageForm, VillageImportForm
-from .models import UnitKind
-from .village_import import build_template, read_villages
+from tocns.units import selectors, services, village_import
+from tocns.units.forms import VillageForm, VillageImportForm
+from tocns.units.models import UnitKind
+from tocns.units.village_import import build_template, read_villages
 
 IMPORT_SESSION_KEY = "village_import_file"
 

@@ -212,3 +212,20 @@ def link_account(*, actor, member: Member, user) -> Member:
         unit_path=member.team.unit.path,
         before=before,
     )
+
+
+def follow_merge(sender, *, source, target, actor, **kwargs) -> None:
+    """The teams attached to a merged unit serve the unit it became. Left on the closed unit, they hung under
+    a unit that no longer exists, and the merged village counted as one without a team. Connected to
+    units.signals.unit_merged (teams.apps), which units.services.merge_units sends for each merged unit."""
+    for team in Team.objects.filter(unit=source):
+        team.unit = target
+        team.save(update_fields=["unit", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=team,
+            unit_path=target.path,
+            before={"unit": source.code},
+            after={"unit": target.code},
+        )

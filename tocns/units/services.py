@@ -12,6 +12,7 @@ from tocns.audit import services as audit
 from tocns.core import stamps
 from tocns.core.text import fold
 
+from . import signals
 from .models import Unit, UnitChange, UnitChangeKind, UnitChangeLink, UnitKind
 
 # QĐ 19/2025/QĐ-TTg: the two-tier list in force from this date.
@@ -152,24 +153,6 @@ def _move_subtree(unit: Unit, new_parent: Unit) -> None:
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
 
 
-def _move_teams(source: Unit, target: Unit, actor) -> None:
-    """The teams attached to a merged unit serve the unit it became. Left on the closed unit, they hung under
-    a unit that no longer exists, and the merged village counted as one without a team."""
-    from tocns.teams.models import Team  # teams depend on units, not the other way round
-
-    for team in Team.objects.filter(unit=source):
-        team.unit = target
-        team.save(update_fields=["unit", "updated_at"])
-        audit.record(
-            actor=actor,
-            action="update",
-            obj=team,
-            unit_path=target.path,
-            before={"unit": source.code},
-            after={"unit": target.code},
-        )
-
-
 @transaction.atomic
 def merge_units(
     *,
@@ -218,7 +201,7 @@ def merge_units(
         )
         for child in source.children.current(effective_date):
             _move_subtree(child, target)
-        _move_teams(source, target, actor)
+        signals.unit_merged.send(sender=Unit, source=source, target=target, actor=actor)
         source.valid_to = closing
         source.save(update_fields=["valid_to", "updated_at"])
         audit.record(
