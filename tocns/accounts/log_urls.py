@@ -1,6 +1,8 @@
+"""The log's pages keep their names (audit:log, audit:retention) though their views live in accounts."""
+
 from django.urls import path
 
-from . import views
+from . import log_views as views
 
 app_name = "audit"
 urlpatterns = [

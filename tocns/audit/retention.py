@@ -8,8 +8,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from tocns.units.models import Unit
-
 from .models import AuditEntry, Retention
 
 GONE = "(đã xóa)"
@@ -63,17 +61,14 @@ def _save(batch) -> int:
 
 
 def years_by_province() -> dict[str, int]:
-    """{province path: years} for every province, its own retention or the default."""
-    own = dict(Retention.objects.values_list("unit__path", "years"))
-    return {
-        path: own.get(path, settings.AUDIT_RETENTION_YEARS)
-        for path in Unit.objects.filter(parent__isnull=True).values_list("path", flat=True)
-    }
+    """{province path: years} of the provinces that set their own retention; the others keep the default."""
+    return dict(Retention.objects.values_list("unit__path", "years"))
 
 
 @transaction.atomic
 def scrub_expired(now: datetime.datetime | None = None) -> int:
-    """Scrub every entry older than its province's retention (entries of no province: the default)."""
+    """Scrub every entry older than its province's retention (the provinces that set none, and entries of no
+    province: the default)."""
     now = now or timezone.now()
 
     def cutoff(years: int) -> datetime.datetime:
