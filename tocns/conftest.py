@@ -50,8 +50,8 @@ def _catalogue_after_flush(request):
     """A transactional test ends by emptying every table, data migrations' rows included; the tests that
     run after it (pytest-django puts all of them last) get the starting catalogue back."""
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        from tocns.activities.catalogue import ensure_services
-        from tocns.activities.models import DigitalService
+        from tocns.catalogue.data import ensure_services
+        from tocns.catalogue.models import DigitalService
 
         request.getfixturevalue("transactional_db")
         ensure_services(DigitalService)

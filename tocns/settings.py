@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tocns.units",
     "tocns.accounts",
     "tocns.audit",
+    "tocns.catalogue",
     "tocns.teams",
     "tocns.activities",
     "tocns.handbook",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DigitalService
+from tocns.catalogue.models import DigitalService
 
 
 class PhotoForm(forms.Form):

@@ -8,38 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from tocns.core.fields import PathField
 
 
-class DigitalServiceQuerySet(models.QuerySet):
-    def in_use(self):
-        return self.filter(retired_on__isnull=True)
-
-
-class DigitalService(models.Model):
-    """A platform teams guide people to. The code is stable (API and reports use it); retiring a
-    service hides it from new reports while old outcomes keep pointing at it."""
-
-    code = models.SlugField(_("mã"), max_length=30, unique=True)
-    name = models.CharField(_("tên"), max_length=150)
-    short_name = models.CharField(_("tên ngắn"), max_length=40)
-    completed_label = models.CharField(
-        _("kết quả hoàn thành gọi là"),
-        max_length=60,
-        default=_("hoàn thành"),
-        help_text=_("ví dụ: đã kích hoạt"),
-    )
-    description = models.CharField(_("mô tả"), max_length=300, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
-    retired_on = models.DateField(_("ngừng dùng từ"), null=True, blank=True)
-
-    objects = DigitalServiceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["sort_order", "code"]
-        verbose_name = _("dịch vụ số")
-
-    def __str__(self):
-        return self.short_name
-
-
 class ActivityKind(models.TextChoices):
     HOME_VISIT = "home_visit", _("Hướng dẫn tại nhà")
     MEETING = "meeting", _("Tuyên truyền / họp thôn")
@@ -100,7 +68,7 @@ class Outcome(models.Model):
     """Per activity and service: people guided, and how many of them completed (e.g. activated VNeID)."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="outcomes")
-    service = models.ForeignKey(DigitalService, on_delete=models.PROTECT, related_name="outcomes")
+    service = models.ForeignKey("catalogue.DigitalService", on_delete=models.PROTECT, related_name="outcomes")
     guided = models.PositiveIntegerField(_("số người được hướng dẫn"), default=0)
     completed = models.PositiveIntegerField(_("số người hoàn thành"), default=0)
 
@@ -210,7 +178,7 @@ class TeamOutcomeTotal(models.Model):
     """A team's people guided and completed for one service over some time (see the two below)."""
 
     team = models.ForeignKey("teams.Team", on_delete=models.CASCADE, related_name="+")
-    service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("catalogue.DigitalService", on_delete=models.CASCADE, related_name="+")
     unit_path = PathField(max_length=255)
     area_path = PathField(max_length=255)
     guided = models.PositiveBigIntegerField(default=0)
@@ -275,7 +243,7 @@ class AreaMonth(models.Model):
 class AreaMonthOutcome(models.Model):
     area_path = PathField(max_length=255)
     month = models.DateField()
-    service = models.ForeignKey("activities.DigitalService", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("catalogue.DigitalService", on_delete=models.CASCADE, related_name="+")
     guided = models.PositiveBigIntegerField(default=0)
     completed = models.PositiveBigIntegerField(default=0)
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
+from tocns.catalogue.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
 
 from . import totals
-from .models import DigitalService, Outcome
+from .models import Outcome
 
 SILENT_AFTER_DAYS = 30
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from tocns.accounts import selectors as access
 from tocns.audit import services as audit
+from tocns.catalogue.models import DigitalService
 from tocns.core.text import CONTROL_CHARACTERS
 from tocns.teams import scope as team_scope
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
 from . import totals
-from .models import Activity, ActivityKind, DigitalService, Outcome
+from .models import Activity, ActivityKind, Outcome
 
 EDIT_WINDOW = datetime.timedelta(days=7)
 OLDEST_REPORT = datetime.timedelta(days=366)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from tocns.accounts import selectors as access
+from tocns.catalogue.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.teams import scope as team_scope
 from tocns.teams.models import Member, TeamStatus
@@ -24,7 +25,7 @@ from tocns.units.models import Unit, UnitKind
 
 from . import photos, scope, selectors, services
 from .forms import PhotoForm, ServiceForm
-from .models import ActivityKind, DigitalService, Photo
+from .models import ActivityKind, Photo
 from .report_form import parse_report
 
 QUICK_COUNTS = [1, 2, 3, 5, 10, 20]

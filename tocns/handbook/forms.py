@@ -2,7 +2,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from tocns.activities.models import DigitalService
+from tocns.catalogue.models import DigitalService
 
 from .models import ArticleKind, Audience
 

@@ -31,7 +31,7 @@ class Article(models.Model):
         _("ai được đọc"), max_length=10, choices=Audience.choices, default=Audience.PUBLIC
     )
     services = models.ManyToManyField(
-        "activities.DigitalService", blank=True, related_name="articles", verbose_name=_("dịch vụ số")
+        "catalogue.DigitalService", blank=True, related_name="articles", verbose_name=_("dịch vụ số")
     )
     # [{"title": ..., "url": ...}]: every fact a guide states names where it comes from.
     sources = models.JSONField(_("nguồn"), default=list, blank=True)

@@ -7,8 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tocns.activities.models import DigitalService
-from tocns.activities.photos import PhotoError, reencode
+from tocns.catalogue.models import DigitalService
+from tocns.core.images import PhotoError, reencode
 from tocns.core.text import fold, search_words
 
 from .models import Article, ArticleStatus, ArticleTerm, ArticleVersion, Step

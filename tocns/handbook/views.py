@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tocns.activities.photos import PhotoError
+from tocns.core.images import PhotoError
 from tocns.core.qr import qr_svg
 from tocns.core.queries import counted_page
 

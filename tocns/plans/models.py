@@ -79,7 +79,7 @@ class Target(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     indicator = models.CharField(_("chỉ tiêu"), max_length=20, choices=Indicator.choices)
     service = models.ForeignKey(
-        "activities.DigitalService",
+        "catalogue.DigitalService",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -173,7 +173,7 @@ class Task(models.Model):
     deadline = models.DateField(_("hạn"))
     indicator = models.CharField(_("chỉ tiêu"), max_length=20, choices=Indicator.choices, blank=True)
     service = models.ForeignKey(
-        "activities.DigitalService",
+        "catalogue.DigitalService",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -30,7 +30,8 @@ from django.conf import settings
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from tocns.activities.models import AreaMonth, AreaMonthOutcome, DigitalService
+from tocns.activities.models import AreaMonth, AreaMonthOutcome
+from tocns.catalogue.models import DigitalService
 from tocns.core import stamps
 from tocns.core.queries import vi_order
 from tocns.evaluation import scoring

@@ -8,8 +8,9 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tocns.activities.models import AreaMonth, AreaMonthOutcome, DigitalService, TeamMonth, TeamMonthOutcome
+from tocns.activities.models import AreaMonth, AreaMonthOutcome, TeamMonth, TeamMonthOutcome
 from tocns.activities.totals import area_filter, totals_models
+from tocns.catalogue.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.core.text import vi_key
 from tocns.evaluation import scoring

@@ -14,7 +14,8 @@ from django.utils import timezone
 from tocns.accounts import services as account_services
 from tocns.accounts.models import Role, User
 from tocns.activities import totals
-from tocns.activities.models import Activity, ActivityKind, DigitalService, Outcome
+from tocns.activities.models import Activity, ActivityKind, Outcome
+from tocns.catalogue.models import DigitalService
 from tocns.core import stamps
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.training.models import (

@@ -46,7 +46,6 @@ from tocns.activities.models import (
     Activity,
     AreaMonth,
     AreaMonthOutcome,
-    DigitalService,
     Outcome,
     TeamLastReport,
     TeamMonth,
@@ -55,6 +54,7 @@ from tocns.activities.models import (
     TeamYear,
     TeamYearOutcome,
 )
+from tocns.catalogue.models import DigitalService
 from tocns.core import stamps
 from tocns.core.text import fold
 from tocns.startup import national_totals

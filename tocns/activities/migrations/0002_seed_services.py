@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from tocns.activities.catalogue import ensure_services
+from tocns.catalogue.data import ensure_services
 
 
 def seed(apps, schema_editor):

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tocns.accounts.api_tokens import issue_token
-from tocns.activities.models import Activity, DigitalService, Outcome
+from tocns.activities.models import Activity, Outcome
+from tocns.catalogue.models import DigitalService
 
 URL = "/api/v1/activities"
 

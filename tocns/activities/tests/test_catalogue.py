@@ -2,9 +2,9 @@ import uuid
 
 from django.utils import timezone
 
-from tocns.activities.models import DigitalService
 from tocns.activities.services import OutcomeInput, ReportInput, file_report
 from tocns.audit.models import AuditEntry
+from tocns.catalogue.models import DigitalService
 
 
 def test_fresh_install_has_the_catalogue_with_stable_codes(db):

@@ -15,9 +15,10 @@ from django.utils import timezone
 from tocns.accounts.api_tokens import issue_token
 from tocns.activities import models as totals_models
 from tocns.activities import totals
-from tocns.activities.models import Activity, DigitalService, Outcome
+from tocns.activities.models import Activity, Outcome
 from tocns.activities.services import MAX_COUNT, OutcomeInput, ReportError, ReportInput, file_report
 from tocns.audit.models import AuditEntry
+from tocns.catalogue.models import DigitalService
 
 URL = "/api/v1/activities"
 

@@ -365,7 +365,7 @@ class Places:
     def _plans(self, tree, rosters):
         import datetime
 
-        from tocns.activities.models import DigitalService
+        from tocns.catalogue.models import DigitalService
         from tocns.plans.models import Indicator, PlanStatus
         from tocns.plans.services import add_target, add_task, cascade_to_children, create_plan
 

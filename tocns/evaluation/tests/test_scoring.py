@@ -124,7 +124,7 @@ def test_province_weights_change_the_score(frozen_today, tree, people, rosters):
 
 
 def test_targets_handed_to_a_team_count_when_given(frozen_today, tree, people, rosters):
-    from tocns.activities.models import DigitalService
+    from tocns.catalogue.models import DigitalService
     from tocns.plans.models import Indicator, PlanStatus
     from tocns.plans.services import add_target, create_plan
 
@@ -157,7 +157,7 @@ def test_targets_scoped_by_path_equal_those_of_the_teams_given(frozen_today, tre
     """Dashboards score a unit's teams by path, reading the shares of plans under or above it; that
     must give what scoring the same teams by id gives: a commune plan's shares, a province plan split
     straight to teams, and nothing from another province's plan."""
-    from tocns.activities.models import DigitalService
+    from tocns.catalogue.models import DigitalService
     from tocns.plans.models import Indicator, PlanStatus
     from tocns.plans.services import add_target, create_plan
 

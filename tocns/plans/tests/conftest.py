@@ -4,8 +4,8 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from tocns.activities.models import DigitalService
 from tocns.activities.services import OutcomeInput, ReportInput, file_report
+from tocns.catalogue.models import DigitalService
 from tocns.plans import services
 from tocns.plans.models import Indicator, PlanStatus
 

@@ -303,7 +303,7 @@ def _roster_import(people, rosters):
 
 
 def _plan(people, rosters):
-    from tocns.activities.models import DigitalService
+    from tocns.catalogue.models import DigitalService
     from tocns.plans import services
     from tocns.plans.models import Indicator, PlanStatus
     from tocns.units.models import Unit
