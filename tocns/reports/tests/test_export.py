@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from tocns.activities.services import OutcomeInput, ReportInput, file_report
 from tocns.conftest import make_unit
 from tocns.evaluation.scoring import Period
-from tocns.reports import export, selectors
+from tocns.reports import export, selectors, wording
 from tocns.teams.models import Team
 from tocns.teams.services import create_team
 from tocns.units.models import UnitKind
@@ -145,9 +145,9 @@ def check_docx(data: bytes, board) -> str:
         "BÁO CÁO",
         "Nơi nhận:",
         "TM. BAN CHỈ ĐẠO",
-        export.date_line(board.unit, timezone.localdate()),
-        f"đã gửi {export.vn_number(board.reports)} báo cáo",
-        f"{export.vn_number(board.completed)} lượt người dân hoàn thành",
+        wording.date_line(board.unit, timezone.localdate()),
+        f"đã gửi {wording.vn_number(board.reports)} báo cáo",
+        f"{wording.vn_number(board.completed)} lượt người dân hoàn thành",
     ):
         assert phrase in text, phrase
     return text
@@ -255,24 +255,26 @@ def test_bad_period_or_format_is_an_error(client_for, tree, rosters):
 
 
 def test_vietnamese_numbers():
-    assert [export.vn_number(n) for n in (0, 999, 1234, 1234567)] == ["0", "999", "1.234", "1.234.567"]
-    assert [export.vn_percent(s) for s in (None, 0.5, 0.857, 1.25)] == ["", "50%", "85,7%", "125%"]
+    assert [wording.vn_number(n) for n in (0, 999, 1234, 1234567)] == ["0", "999", "1.234", "1.234.567"]
+    assert [wording.vn_percent(s) for s in (None, 0.5, 0.857, 1.25)] == ["", "50%", "85,7%", "125%"]
 
 
 def test_issuing_body_place_and_date(tree):
-    assert export.issuing_body(tree.lao_cai) == "UBND TỈNH LÀO CAI"
-    assert export.issuing_body(tree.muong_khuong) == "UBND XÃ MƯỜNG KHƯƠNG"
-    assert export.issuing_body(tree.coc_leu) == "UBND PHƯỜNG LÀO CAI"  # a village reports through its commune
-    assert export.place_name(tree.na_lang) == "Lào Cai"
+    assert wording.issuing_body(tree.lao_cai) == "UBND TỈNH LÀO CAI"
+    assert wording.issuing_body(tree.muong_khuong) == "UBND XÃ MƯỜNG KHƯƠNG"
+    assert (
+        wording.issuing_body(tree.coc_leu) == "UBND PHƯỜNG LÀO CAI"
+    )  # a village reports through its commune
+    assert wording.place_name(tree.na_lang) == "Lào Cai"
     hanoi = make_unit("01", "Thành phố Hà Nội", UnitKind.PROVINCE, division_type="thành phố trung ương")
     hoan_kiem = make_unit("00070", "Phường Hoàn Kiếm", UnitKind.COMMUNE, hanoi)
-    assert export.issuing_body(hanoi) == "UBND THÀNH PHỐ HÀ NỘI"
-    assert export.place_name(hoan_kiem) == "Hà Nội"
-    assert export.place_in_text(hanoi) == "thành phố Hà Nội"
+    assert wording.issuing_body(hanoi) == "UBND THÀNH PHỐ HÀ NỘI"
+    assert wording.place_name(hoan_kiem) == "Hà Nội"
+    assert wording.place_in_text(hanoi) == "thành phố Hà Nội"
     hcm = make_unit("79", "Thành phố Hồ Chí Minh", UnitKind.PROVINCE)
-    assert export.place_name(hcm) == "Thành phố Hồ Chí Minh"  # named after a person: kept whole
+    assert wording.place_name(hcm) == "Thành phố Hồ Chí Minh"  # named after a person: kept whole
     # Nghị định 30: a zero before days under 10 and months 1 and 2 only.
     assert (
-        export.date_line(tree.muong_khuong, datetime.date(2026, 3, 5)) == "Lào Cai, ngày 05 tháng 3 năm 2026"
+        wording.date_line(tree.muong_khuong, datetime.date(2026, 3, 5)) == "Lào Cai, ngày 05 tháng 3 năm 2026"
     )
-    assert export.date_line(tree.lao_cai, datetime.date(2026, 2, 14)) == "Lào Cai, ngày 14 tháng 02 năm 2026"
+    assert wording.date_line(tree.lao_cai, datetime.date(2026, 2, 14)) == "Lào Cai, ngày 14 tháng 02 năm 2026"

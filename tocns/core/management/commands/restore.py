@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tocns.core.backup import BackupError, restore
+from tocns.core.backup import BackupError
+from tocns.core.restore import restore
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tocns.reports import export, periods
+from tocns.reports import export, periods, wording
 from tocns.units.models import Unit
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không ghi được tệp {output}: {error.strerror}") from None
         self.stdout.write(f"Đã ghi {output.resolve()}")
         self.stdout.write(
-            f"{unit.name}, {period.label}: {export.vn_number(board.reports)} báo cáo, "
-            f"{export.vn_number(board.completed)} lượt hoàn thành, "
-            f"{export.vn_number(sum(n for _k, _l, n in board.classes))} tổ đang hoạt động."
+            f"{unit.name}, {period.label}: {wording.vn_number(board.reports)} báo cáo, "
+            f"{wording.vn_number(board.completed)} lượt hoàn thành, "
+            f"{wording.vn_number(sum(n for _k, _l, n in board.classes))} tổ đang hoạt động."
         )
