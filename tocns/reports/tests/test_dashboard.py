@@ -224,8 +224,8 @@ def test_communes_merged_this_year_keep_their_reports_in_rows_of_their_own(clien
 def test_villages_merged_keep_their_reports_where_filed_and_their_teams_move(
     client_for, tree, people, rosters
 ):
-    """A commune merges two villages: their teams now serve the merged village (units.services.merge_units
-    moves them); the months they reported before stay on rows named as the former villages."""
+    """A commune merges two villages: their teams now serve the merged village (teams follow
+    units.signals.unit_merged); the months they reported before stay on rows named as the former villages."""
     from tocns.units.services import merge_units
 
     kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
