@@ -1,9 +1,10 @@
 """Marking an area's dashboard figures as changed (see models.AreaStamp, and reports.parts which reads them).
 
 Every write a dashboard counts calls ``touch`` with the unit path it concerns, inside its own transaction:
-reports (``totals.apply``), rosters, training attendance, plans, weights, units. Saves and deletes of the
-models involved touch through signals (``reports.apps``); writes that bypass them (bulk inserts, queryset
-updates) call it themselves. A bulk load calls ``touch_all``."""
+activity reports (``activities.totals.apply``), rosters, training attendance, plans, weights, units. Saves
+and deletes of the models involved touch through signals (``reports.signals``, connected in
+``reports.apps``); writes that bypass them (bulk inserts, queryset updates) call it themselves. A bulk load
+calls ``touch_all``."""
 
 import contextlib
 import secrets
