@@ -54,7 +54,7 @@ class RoleOnUnitForm(forms.Form):
 
     def clean_unit_code(self):
         code = self.cleaned_data["unit_code"].strip()
-        unit = self.units_qs.filter(code=code).first()
+        unit = self.units_qs.typed_code(code)
         if unit is None:
             raise forms.ValidationError(_("Không có đơn vị mang mã này trong phạm vi của bạn."))
         return unit

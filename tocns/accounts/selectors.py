@@ -93,7 +93,7 @@ def editable_units_for(user):
 
 def unit_for(user, code: str) -> tuple[Unit, bool]:
     """(unit, can_edit). A unit outside the user's scope does not exist for them: 404."""
-    unit = Unit.objects.select_related("parent").filter(code=code).first()
+    unit = Unit.objects.select_related("parent").typed_code(code)
     if unit is None or not covers(user, unit.path):
         raise Http404
     return unit, covers(user, unit.path, officer_only=True)

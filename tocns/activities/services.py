@@ -131,7 +131,7 @@ def _check(actor, data: ReportInput, *, existing: Activity | None = None) -> Che
 
     village = None
     if data.village:
-        village = Unit.objects.filter(code=data.village, path__startswith=team.unit.path).first()
+        village = Unit.objects.filter(path__startswith=team.unit.path).typed_code(data.village)
         if village is None:
             raise ReportError("village", _("Thôn này không thuộc địa bàn của tổ."))
     elif team.unit.kind == UnitKind.VILLAGE:

@@ -41,7 +41,7 @@ def plan_for(user, pk: int):
 def plan_unit_for(user, code: str) -> tuple[Unit, bool]:
     """(unit, can_edit) for a unit's list of plans: a unit in scope, or one above the user's units (read
     only; its list then holds only the plans plans_for lets them read). Anything else: 404."""
-    unit = Unit.objects.select_related("parent").filter(code=code).first()
+    unit = Unit.objects.select_related("parent").typed_code(code)
     if unit is None:
         raise Http404
     if covers(user, unit.path):

@@ -21,7 +21,29 @@ def valid_on(valid_from, valid_to, on) -> bool:
     return (valid_from is None or valid_from <= on) and (valid_to is None or valid_to >= on)
 
 
+def typed_code_candidates(text) -> list[str]:
+    """The codes a person may mean when typing a unit's code, the code as typed first. Spreadsheets and
+    people drop leading zeros: "2761" is the commune 02761, "8" the province 08, "82" a province or the
+    historical district 082, "2761-1" the village 02761-001."""
+    text = str(text or "").strip()
+    candidates = [text]
+    head, dash, tail = text.partition("-")
+    if head.isdigit() and (not dash or tail.isdigit()):
+        if dash:
+            candidates.append(f"{head.zfill(5)}-{tail.zfill(3)}")
+        else:
+            candidates += [head.zfill(width) for width in (2, 3, 5)]
+    return list(dict.fromkeys(c for c in candidates if c))
+
+
 class UnitQuerySet(models.QuerySet):
+    def typed_code(self, text):
+        """The unit a person means by the code they typed (see typed_code_candidates): the code as typed,
+        else the first of its zero-padded forms that exists. None when there is none."""
+        candidates = typed_code_candidates(text)
+        found = {unit.code: unit for unit in self.filter(code__in=candidates)}
+        return next((found[code] for code in candidates if code in found), None)
+
     def current(self, on=None):
         """Units valid on a date (today by default): what the map looks like "as it is"."""
         on = on or timezone.localdate()

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", default="", help="Đường dẫn tệp (mặc định: bao-cao-<mã>-<kỳ>.<đuôi>)")
 
     def handle(self, *args, **options):
-        unit = Unit.objects.select_related("parent").filter(code=options["unit"].strip()).first()
+        unit = Unit.objects.select_related("parent").typed_code(options["unit"])
         if unit is None:
             raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
         try:
