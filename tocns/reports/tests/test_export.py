@@ -141,7 +141,7 @@ def check_docx(data: bytes, board) -> str:
     text = figures["text"]
     for phrase in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập – Tự do – Hạnh phúc",
+        "Độc lập - Tự do - Hạnh phúc",
         "BÁO CÁO",
         "Nơi nhận:",
         "TM. BAN CHỈ ĐẠO",
@@ -278,3 +278,44 @@ def test_issuing_body_place_and_date(tree):
         wording.date_line(tree.muong_khuong, datetime.date(2026, 3, 5)) == "Lào Cai, ngày 05 tháng 3 năm 2026"
     )
     assert wording.date_line(tree.lao_cai, datetime.date(2026, 2, 14)) == "Lào Cai, ngày 14 tháng 02 năm 2026"
+
+
+def test_docx_form_page_numbers_from_page_two_rules_and_margins(tree, filed, tmp_path):
+    """Nghị định 30's form details, read back from the file: the page number centred at the top of every
+    page but the first, "-" in the tiêu ngữ, the header inside the margins, the title's rule 1/3 to 1/2 of
+    the title as set."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    from tocns.reports.export_docx import TEXT_WIDTH_CM, text_width_cm
+
+    path = tmp_path / "bao-cao.docx"
+    call_command("export_report", unit="15", period=filed.code, output=str(path), stdout=io.StringIO())
+    doc = Document(str(path))
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    fields = section.header._element.findall(".//" + qn("w:fldSimple"))
+    assert [f.get(qn("w:instr")).strip() for f in fields] == ["PAGE"]
+    assert section.header.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert not section.first_page_header._element.findall(".//" + qn("w:fldSimple"))
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+
+    header = doc.tables[0]
+    texts = [p.text for p in header.cell(0, 1).paragraphs]
+    assert "Độc lập - Tự do - Hạnh phúc" in texts and "–" not in "".join(texts)
+    assert header._tbl.tblPr.find(qn("w:tblInd")) is None  # starts at the left margin, not inside it
+    widths = [column.width for column in header.columns]
+    assert sum(widths) <= Cm(TEXT_WIDTH_CM) + Cm(0.01)
+    assert abs(section.left_margin - Cm(3)) < Cm(0.01) and abs(section.right_margin - Cm(2)) < Cm(0.01)
+
+    paragraphs = doc.paragraphs
+    title_at = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Kết quả hoạt động"))
+    rule = paragraphs[title_at + 1]
+    assert rule._p.pPr.find(qn("w:pBdr")) is not None and not rule.text
+    rule_cm = (
+        TEXT_WIDTH_CM - (rule.paragraph_format.left_indent + rule.paragraph_format.right_indent) / 360000
+    )
+    title_cm = min(text_width_cm(paragraphs[title_at].text, 14, bold=True), TEXT_WIDTH_CM)
+    assert title_cm / 3 <= rule_cm <= title_cm / 2, (rule_cm, title_cm)
