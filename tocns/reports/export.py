@@ -29,9 +29,13 @@ def system_teams(unit: Unit):
     return team_selectors.under(Team.objects.all(), unit)
 
 
-def render(board: selectors.Dashboard, fmt: str, *, today: datetime.date | None = None) -> bytes:
+def render(
+    board: selectors.Dashboard, fmt: str, *, today: datetime.date | None = None, with_phones: bool = False
+) -> bytes:
+    """The file in the format asked for; ``with_phones``: the follow-up sheet gives the leaders' phones (for
+    officers, and the command run by the server's administrator)."""
     if fmt == "xlsx":
-        return build_xlsx(board)
+        return build_xlsx(board, with_phones=with_phones)
     if fmt == "docx":
         return build_docx(board, today=today)
     raise ValueError(fmt)

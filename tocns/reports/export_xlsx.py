@@ -8,7 +8,7 @@ from . import selectors
 from .wording import active_teams
 
 
-def build_xlsx(board: selectors.Dashboard) -> bytes:
+def build_xlsx(board: selectors.Dashboard, *, with_phones: bool = False) -> bytes:
     coverage = board.coverage
     summary = [
         [_("Đơn vị"), board.unit.name],
@@ -49,10 +49,17 @@ def build_xlsx(board: selectors.Dashboard) -> bytes:
         ]
         for rank, row in enumerate(board.children, start=1)
     ]
-    follow_up = [
-        [s.team.name, s.team.unit.name, s.class_label, s.score, s.last_report, "; ".join(s.reasons)]
-        for s in board.follow_up
-    ]
+    contacts = selectors.follow_up_contacts(board.follow_up, with_phones=with_phones)
+    follow_up = []
+    for s in board.follow_up:
+        contact = contacts[s.team.pk]
+        row = [s.team.name, contact.commune, contact.village, contact.leader]
+        row += [contact.phone] if with_phones else []
+        follow_up.append(row + [s.class_label, s.score, s.last_report, "; ".join(s.reasons)])
+    follow_up_header = [_("Tổ"), _("Xã/phường"), _("Thôn/tổ dân phố"), _("Tổ trưởng")]
+    follow_up_header += [_("Điện thoại")] if with_phones else []
+    follow_up_header += [_("Mức"), _("Điểm"), _("Báo cáo gần nhất"), _("Lý do")]
+    follow_up_widths = [32, 24, 24, 24] + ([14] if with_phones else []) + [16, 8, 16, 70]
     return write_workbook(
         [
             Sheet(_("Tổng hợp"), [_("Chỉ tiêu"), _("Giá trị")], summary, [30, 40], grouped=True),
@@ -84,9 +91,9 @@ def build_xlsx(board: selectors.Dashboard) -> bytes:
             ),
             Sheet(
                 _("Tổ cần theo dõi"),
-                [_("Tổ"), _("Đơn vị"), _("Mức"), _("Điểm"), _("Báo cáo gần nhất"), _("Lý do")],
+                follow_up_header,
                 follow_up,
-                [32, 28, 16, 8, 16, 70],
+                follow_up_widths,
                 grouped=True,
             ),
         ]

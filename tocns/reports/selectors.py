@@ -80,6 +80,45 @@ class Dashboard:
         return len(self.follow_up) if self.follow_up_count is None else self.follow_up_count
 
 
+@dataclass
+class Contact:
+    """Whom to call about a team to follow up, and where it is: its commune and village (blank where the
+    team serves a whole commune or province), its current leader, and the leader's phone (officers only)."""
+
+    commune: str
+    village: str
+    leader: str
+    phone: str
+
+
+def follow_up_contacts(scores, *, with_phones: bool) -> dict[int, Contact]:
+    """{team id: Contact} for the listed teams' scores: two reads (the villages' communes, the leaders)."""
+    from tocns.teams.models import Member, MemberRole
+
+    teams = [s.team for s in scores]
+    village_parents = {t.unit.parent_id for t in teams if t.unit.path.count("/") == 4}
+    communes = dict(Unit.objects.filter(pk__in=village_parents).values_list("pk", "name"))
+    leaders: dict[int, tuple[str, str]] = {}
+    for team_id, name, phone in (
+        Member.objects.current()
+        .filter(team_id__in=[t.pk for t in teams], role=MemberRole.LEADER)
+        .order_by("team_id", "joined_on", "pk")
+        .values_list("team_id", "full_name", "phone")
+    ):
+        leaders.setdefault(team_id, (name, phone))
+    contacts = {}
+    for team in teams:
+        depth = team.unit.path.count("/")
+        commune = (
+            team.unit.name if depth == 3 else communes.get(team.unit.parent_id, "") if depth == 4 else ""
+        )
+        name, phone = leaders.get(team.pk, ("", ""))
+        contacts[team.pk] = Contact(
+            commune, team.unit.name if depth == 4 else "", name, phone if with_phones else ""
+        )
+    return contacts
+
+
 def follow_up_key(score: scoring.TeamScore) -> tuple:
     """The order of the teams to follow up: only on paper first, the longest silent first, then the lowest
     score (the team's id last, so the order never depends on how rows came from the database)."""

@@ -98,7 +98,10 @@ def follow_up(request, code: str):
     # 50 a page: a province has over a thousand teams to follow up (1,272 of Thanh Hóa's 4,021 at scale 1.0,
     # a 546 KB page on one sheet), and an officer reads them on a phone.
     page = Paginator(rows, FOLLOW_UP_PER_PAGE).get_page(request.GET.get("trang"))
+    # Whom to call, for the page's rows only: the leader's phone is for officers.
+    contacts = selectors.follow_up_contacts(page.object_list, with_phones=access.is_officer(request.user))
     context = {
+        "lines": [(score, contacts[score.team.pk]) for score in page.object_list],
         "unit": unit,
         "period": period,
         "period_error": period_error,
@@ -141,7 +144,8 @@ def export(request, code: str, fmt: str):
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     teams = team_scope.teams_under(request.user, unit)
     board = official.build_dashboard(unit, period, teams)
-    response = HttpResponse(official.render(board, fmt), content_type=official.CONTENT_TYPES[fmt])
+    content = official.render(board, fmt, with_phones=access.is_officer(request.user))
+    response = HttpResponse(content, content_type=official.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{official.filename(board, fmt)}"'
     response["Cache-Control"] = "no-store"
     return response

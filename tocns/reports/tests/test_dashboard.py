@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 from django.utils import timezone
 
 from tocns.activities.services import OutcomeInput, ReportInput, file_report
+from tocns.reports import selectors
 from tocns.teams.services import create_team
 
 
@@ -261,3 +262,33 @@ def test_a_closed_commune_without_a_successor_keeps_a_row_of_its_own(client_for,
 
 def _pct(part, whole):
     return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+def test_follow_up_says_where_each_team_is_whom_to_call_and_when_it_last_reported(
+    client_for, tree, people, rosters
+):
+    """An officer can act on the list: commune and village, the leader's name and phone, the last report;
+    the phone is for officers only (a team leader reading their village's list sees the name)."""
+    commune_team = create_team(actor=None, unit=tree.phuong_lao_cai, name="Tổ CNS phường")
+    long_ago = timezone.localdate() - datetime.timedelta(days=70)  # over 60 days: still only on paper
+    file_report(
+        actor=people.team_leader,
+        report_id=uuid.uuid4(),
+        data=ReportInput(team=rosters.coc_leu.pk, date=long_ago, outcomes=[OutcomeInput("vneid", 1, 1)]),
+    )
+    officer = client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/can-theo-doi/")
+    lines = {score.team.name: contact for score, contact in officer.context["lines"]}
+    assert lines["Tổ CNS Cốc Lếu"] == selectors.Contact(
+        "Phường Lào Cai", "Tổ dân phố Cốc Lếu", "Nguyễn Văn Tổ", "0912345678"
+    )
+    assert lines[commune_team.name] == selectors.Contact("Phường Lào Cai", "", "", "")
+    text = officer.content.decode()
+    assert "Tổ dân phố Cốc Lếu, Phường Lào Cai" in text
+    assert "Tổ trưởng: Nguyễn Văn Tổ · 0912345678" in text and "Chưa có tổ trưởng" in text
+    assert f"báo cáo gần nhất {long_ago:%d/%m/%Y}" in text and "chưa từng báo cáo" in text
+
+    leader = client_for("team_leader").get(f"/don-vi/{tree.coc_leu.code}/can-theo-doi/")
+    assert leader.status_code == 200
+    [(score, contact)] = leader.context["lines"]
+    assert contact.leader == "Nguyễn Văn Tổ" and contact.phone == ""
+    assert "0912345678" not in leader.content.decode()

@@ -319,3 +319,45 @@ def test_docx_form_page_numbers_from_page_two_rules_and_margins(tree, filed, tmp
     )
     title_cm = min(text_width_cm(paragraphs[title_at].text, 14, bold=True), TEXT_WIDTH_CM)
     assert title_cm / 3 <= rule_cm <= title_cm / 2, (rule_cm, title_cm)
+
+
+def follow_up_sheet(data: bytes) -> list[list]:
+    sheet = load_workbook(io.BytesIO(data))["Tổ cần theo dõi"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_xlsx_follow_up_sheet_has_commune_village_and_leader_and_phones_only_for_officers(
+    client_for, tree, people, rosters, filed, tmp_path
+):
+    silent = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân lặng lẽ")
+    from tocns.teams.models import MemberRole
+    from tocns.teams.services import add_member
+
+    add_member(
+        actor=None, team=silent, full_name="Hoàng Văn Lặng", role=MemberRole.LEADER, phone="0977000111"
+    )
+    url = f"/don-vi/{tree.coc_leu.code}/bao-cao.xlsx"
+    officer = follow_up_sheet(
+        client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/bao-cao.xlsx").content
+    )
+    assert officer[0][:5] == ["Tổ", "Xã/phường", "Thôn/tổ dân phố", "Tổ trưởng", "Điện thoại"]
+    rows = {row[0]: row[1:5] for row in officer[1:]}
+    assert rows["Tổ CNS Kim Tân lặng lẽ"] == [
+        "Phường Lào Cai",
+        "Tổ dân phố Kim Tân",
+        "Hoàng Văn Lặng",
+        "0977000111",
+    ]
+    assert rows["Tổ CNS phường"] == ["Phường Lào Cai", None, None, None]
+    # A team leader's download of their village has no phone column.
+    leader = follow_up_sheet(client_for("team_leader").get(url).content)
+    assert "Điện thoại" not in leader[0] and leader[0][:4] == [
+        "Tổ",
+        "Xã/phường",
+        "Thôn/tổ dân phố",
+        "Tổ trưởng",
+    ]
+    # The command, run by the server's administrator, gives the phones.
+    path = tmp_path / "xa.xlsx"
+    call_command("export_report", unit="2647", output=str(path), stdout=io.StringIO())
+    assert "Điện thoại" in follow_up_sheet(path.read_bytes())[0]
