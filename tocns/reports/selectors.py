@@ -15,6 +15,8 @@ from tocns.core.queries import vi_order
 from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
+from tocns.teams.accounts import Adoption, adoption_rows
+from tocns.teams.models import Member, MemberRole, TeamStatus
 from tocns.units.models import Unit, UnitKind, valid_on
 from tocns.units.paths import child_of
 
@@ -93,8 +95,6 @@ class Contact:
 
 def follow_up_contacts(scores, *, with_phones: bool) -> dict[int, Contact]:
     """{team id: Contact} for the listed teams' scores: two reads (the villages' communes, the leaders)."""
-    from tocns.teams.models import Member, MemberRole
-
     teams = [s.team for s in scores]
     village_parents = {t.unit.parent_id for t in teams if t.unit.path.count("/") == 4}
     communes = dict(Unit.objects.filter(pk__in=village_parents).values_list("pk", "name"))
@@ -214,9 +214,6 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
 def _adoption(base: str, teams, children: list[ChildRow]):
     """Who of the teams' current members has an account and used it lately, in all and per child row (the
     teams attached to the unit itself in the row without a unit)."""
-    from tocns.teams.accounts import Adoption, adoption_rows
-    from tocns.teams.models import Member, TeamStatus
-
     total = Adoption()
     rows = {row.unit.path: row for row in children if row.unit is not None}
     own = next((row for row in children if row.unit is None), None)
