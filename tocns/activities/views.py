@@ -20,6 +20,7 @@ from tocns.accounts import selectors as access
 from tocns.catalogue.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.teams import scope as team_scope
+from tocns.teams import selectors as team_selectors
 from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind
 
@@ -170,6 +171,12 @@ def supervision(request, code: str):
             .select_related("unit")
             .order_by(F("last_report").asc(nulls_first=True), "unit__name", "name")
         )
+        # Whom to call: each team's leader, with the phone for officers.
+        leaders = team_selectors.current_leaders(team.pk for team in rows)
+        with_phones = access.is_officer(request.user)
+        for team in rows:
+            team.leader_name, phone = leaders.get(team.pk, ("", ""))
+            team.leader_phone = phone if with_phones else ""
         context.update(team_rows=rows, summary=selectors.summarise_teams(rows))
     return render(request, "activities/supervision.html", context)
 

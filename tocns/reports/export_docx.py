@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
+from tocns.teams import selectors as team_selectors
 from tocns.units.models import Unit
 
 from . import selectors
@@ -336,16 +337,20 @@ def _evaluation(doc, board: selectors.Dashboard) -> None:
     else:
         _body(doc, _("Các tổ cần theo dõi, hỗ trợ (%(n)s tổ):") % figures)
     parents = Unit.objects.in_bulk({s.team.unit.parent_id for s in shown} - {None})
+    # The leader's name says whom to call; the phone stays out of a document sent up the hierarchy.
+    leaders = team_selectors.current_leaders(s.team.pk for s in shown)
     for score in shown:
         place = _team_place(score, board, parents)
+        leader = leaders.get(score.team.pk, ("", ""))[0]
         _body(
             doc,
-            _("- %(team)s%(place)s: %(klass)s – %(reasons)s.")
+            _("- %(team)s%(place)s: %(klass)s – %(reasons)s; %(leader)s.")
             % {
                 "team": score.team.name,
                 "place": f" ({place})" if place else "",
                 "klass": score.class_label.lower(),
                 "reasons": "; ".join(score.reasons) or _("không có lý do cụ thể"),
+                "leader": _("tổ trưởng %(name)s") % {"name": leader} if leader else _("chưa có tổ trưởng"),
             },
         )
 

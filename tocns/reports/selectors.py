@@ -16,7 +16,7 @@ from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
 from tocns.teams.accounts import Adoption, adoption_rows
-from tocns.teams.models import Member, MemberRole, TeamStatus
+from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit, UnitKind, valid_on
 from tocns.units.paths import child_of
 
@@ -98,14 +98,7 @@ def follow_up_contacts(scores, *, with_phones: bool) -> dict[int, Contact]:
     teams = [s.team for s in scores]
     village_parents = {t.unit.parent_id for t in teams if t.unit.path.count("/") == 4}
     communes = dict(Unit.objects.filter(pk__in=village_parents).values_list("pk", "name"))
-    leaders: dict[int, tuple[str, str]] = {}
-    for team_id, name, phone in (
-        Member.objects.current()
-        .filter(team_id__in=[t.pk for t in teams], role=MemberRole.LEADER)
-        .order_by("team_id", "joined_on", "pk")
-        .values_list("team_id", "full_name", "phone")
-    ):
-        leaders.setdefault(team_id, (name, phone))
+    leaders = team_selectors.current_leaders(t.pk for t in teams)
     contacts = {}
     for team in teams:
         depth = team.unit.path.count("/")

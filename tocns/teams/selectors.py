@@ -68,6 +68,20 @@ def filter_teams(teams, *, status: str = "", leader: str = "", activity: str = "
     return teams
 
 
+def current_leaders(team_ids) -> dict[int, tuple[str, str]]:
+    """{team id: (name, phone)} of each team's current leader (the earliest to join, where a team has two):
+    whom an officer calls about a team. One read."""
+    leaders: dict[int, tuple[str, str]] = {}
+    for team_id, name, phone in (
+        Member.objects.current()
+        .filter(team_id__in=list(team_ids), role=MemberRole.LEADER)
+        .order_by("team_id", "joined_on", "pk")
+        .values_list("team_id", "full_name", "phone")
+    ):
+        leaders.setdefault(team_id, (name, phone))
+    return leaders
+
+
 def roster(team: Team):
     """Current members first (leader, deputies, members), then those who left."""
     return team.members.select_related("user").order_by("left_on", "role", "full_name")

@@ -146,3 +146,22 @@ def test_commune_with_many_teams_needs_no_query_per_team(
     with django_assert_max_num_queries(14):
         page = client.get("/don-vi/02647/hoat-dong/")
         assert len(list(page.context["team_rows"])) == 12
+
+
+def test_team_list_names_each_leader_and_gives_officers_the_phone(client_for, field, tree):
+    """Whom to call about a silent team: its leader, with the phone for officers only."""
+    officer = client_for("commune_officer").get("/don-vi/02647/hoat-dong/")
+    rows = {t.name: t for t in officer.context["team_rows"]}
+    assert (rows["Tổ CNS Cốc Lếu"].leader_name, rows["Tổ CNS Cốc Lếu"].leader_phone) == (
+        "Nguyễn Văn Tổ",
+        "0912345678",
+    )
+    html = officer.content.decode()
+    assert "Tổ trưởng: Nguyễn Văn Tổ · 0912345678" in html
+    assert "Chưa có tổ trưởng" in html.split("Tổ CNS Kim Tân")[1].split("</li>")[0]
+
+    leader = client_for("team_leader").get(f"/don-vi/{tree.coc_leu.code}/hoat-dong/")
+    assert leader.status_code == 200
+    [row] = leader.context["team_rows"]
+    assert row.leader_name == "Nguyễn Văn Tổ" and row.leader_phone == ""
+    assert "0912345678" not in leader.content.decode()

@@ -361,3 +361,20 @@ def test_xlsx_follow_up_sheet_has_commune_village_and_leader_and_phones_only_for
     path = tmp_path / "xa.xlsx"
     call_command("export_report", unit="2647", output=str(path), stdout=io.StringIO())
     assert "Điện thoại" in follow_up_sheet(path.read_bytes())[0]
+
+
+def test_docx_follow_up_names_each_leader_without_the_phone(tree, filed, tmp_path):
+    from tocns.teams.models import MemberRole
+    from tocns.teams.services import add_member
+
+    silent = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân lặng lẽ")
+    add_member(
+        actor=None, team=silent, full_name="Hoàng Văn Lặng", role=MemberRole.LEADER, phone="0977000111"
+    )
+    path = tmp_path / "phuong.docx"
+    call_command("export_report", unit="2647", format="docx", output=str(path), stdout=io.StringIO())
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    lines = {line.split(":")[0]: line for line in text.splitlines() if line.startswith("- Tổ CNS")}
+    assert lines["- Tổ CNS Kim Tân lặng lẽ (Tổ dân phố Kim Tân)"].endswith("; tổ trưởng Hoàng Văn Lặng.")
+    assert lines["- Tổ CNS phường"].endswith("; chưa có tổ trưởng.")
+    assert "0977000111" not in text
