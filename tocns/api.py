@@ -128,3 +128,4 @@ def ping(request):
 
 api.add_router("/", "tocns.activities.api.router")
 api.add_router("/", "tocns.handbook.api.router")
+api.add_router("/", "tocns.reports.api.router")

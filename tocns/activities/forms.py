@@ -13,7 +13,16 @@ class PhotoForm(forms.Form):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = DigitalService
-        fields = ["code", "name", "short_name", "completed_label", "description", "sort_order", "retired_on"]
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "completed_label",
+            "description",
+            "content",
+            "sort_order",
+            "retired_on",
+        ]
         widgets = {"retired_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):

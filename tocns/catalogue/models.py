@@ -6,6 +6,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Content(models.TextChoices):
+    """The five contents of the teams' work with the people, as the ministry lists them (Công văn
+    793/BTTTT-THH): reports give their results by these, with tocns's services below each."""
+
+    PUBLIC_SERVICES = "public_services", _("Sử dụng dịch vụ công trực tuyến")
+    SHOPPING = "shopping", _("Mua sắm trực tuyến")
+    PAYMENT = "payment", _("Thanh toán trực tuyến")
+    SAFETY = "safety", _("Tự bảo vệ mình trên môi trường mạng")
+    OTHER = "other", _("Sử dụng các nền tảng số khác")
+
+
 class DigitalServiceQuerySet(models.QuerySet):
     def in_use(self):
         return self.filter(retired_on__isnull=True)
@@ -25,6 +36,13 @@ class DigitalService(models.Model):
         help_text=_("ví dụ: đã kích hoạt"),
     )
     description = models.CharField(_("mô tả"), max_length=300, blank=True)
+    content = models.CharField(
+        _("thuộc nội dung"),
+        max_length=20,
+        choices=Content.choices,
+        default=Content.OTHER,
+        help_text=_("Nội dung hướng dẫn người dân mà báo cáo xếp dịch vụ này vào."),
+    )
     sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=100)
     retired_on = models.DateField(_("ngừng dùng từ"), null=True, blank=True)
 

@@ -1,10 +1,10 @@
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class ScoreWeights(models.Model):
-    """How a province weighs the parts of a team's score. Parts without data (no target, no household
+    """How a province weighs the parts of a team's score, and its grace period (see scoring). Parts without data (no target, no household
     count, no citizen ratings) drop out and the others are rescaled, so a score is never lowered for
     something nobody could measure."""
 
@@ -23,6 +23,18 @@ class ScoreWeights(models.Model):
     )
     citizen = models.PositiveSmallIntegerField(
         _("người dân xác nhận"), default=0, validators=[MaxValueValidator(100)]
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("số ngày tổ mới thành lập được chờ báo cáo đầu tiên"),
+        default=60,
+        validators=[
+            MinValueValidator(7, _("Ít nhất 7 ngày: tổ mới cần thời gian để có báo cáo đầu tiên.")),
+            MaxValueValidator(365, _("Nhiều nhất 365 ngày.")),
+        ],
+        help_text=_(
+            "Tổ chưa có báo cáo nào trong chừng ấy ngày là “chỉ trên giấy”; tổ thành lập chưa đủ số ngày "
+            "này và chưa báo cáo là “mới thành lập”."
+        ),
     )
 
     class Meta:

@@ -6,8 +6,11 @@
 * capacity   - half members trained (attended a class), half members with a smartphone;
 * citizen    - citizens' confirmations (weight 0 until citizen ratings exist; always left out now).
 
-Classes: "Chỉ trên giấy" when the team has not reported for PAPER_AFTER_DAYS (whatever the score),
-else Hiệu quả from 70, Đạt from 50, Chưa hiệu quả below. Everything is read from the running totals
+A team's state, one vocabulary for every page, export and the API: "đang hoạt động" when it reported
+within the province's grace period (GRACE_DAYS, 60 by default), then classed by its score: Hiệu quả from
+70, Đạt from 50, Chưa hiệu quả below; otherwise "Mới thành lập" while the team itself is younger than the
+grace period (it has had no time to report), and "Chỉ trên giấy" after that. The classes add up to the
+teams counted. Everything is read from the running totals
 (activities.models), the roster and training records: a report made a second ago counts."""
 
 import calendar
@@ -29,18 +32,25 @@ from tocns.teams.selectors import NO_CREW, Crew, crew_counts
 from tocns.units.paths import ancestors
 
 REACH_PER_MONTH = 5  # people helped per 100 households in a month counts as full reach
-PAPER_AFTER_DAYS = 60
+GRACE_DAYS = 60  # the default; a province sets its own (ScoreWeights.grace_days)
 DEFAULT_WEIGHTS = {"regularity": 40, "reach": 30, "targets": 20, "capacity": 10, "citizen": 0}
 PART_NAMES = tuple(DEFAULT_WEIGHTS)  # the parts, in the order they are shown
 
-EFFECTIVE, PASSING, WEAK, PAPER = "effective", "passing", "weak", "paper"
+EFFECTIVE, PASSING, WEAK, NEW, PAPER = "effective", "passing", "weak", "new", "paper"
 CLASS_LABELS = {
     EFFECTIVE: gettext_lazy("Hiệu quả"),
     PASSING: gettext_lazy("Đạt"),
     WEAK: gettext_lazy("Chưa hiệu quả"),
+    NEW: gettext_lazy("Mới thành lập"),
     PAPER: gettext_lazy("Chỉ trên giấy"),
 }
-CLASS_ORDER = [EFFECTIVE, PASSING, WEAK, PAPER]
+CLASS_ORDER = [EFFECTIVE, PASSING, WEAK, NEW, PAPER]
+WORKING = (EFFECTIVE, PASSING, WEAK)  # the classes of the teams "đang hoạt động"
+FOLLOW_UP = (
+    PAPER,
+    NEW,
+    WEAK,
+)  # the teams to call: to wake up, to help with a first report, to help do better
 
 
 @dataclass
@@ -115,10 +125,24 @@ class UnitRef:
 
 
 class TeamRef:
-    __slots__ = ("pk", "name", "unit", "crew")
+    """``since``: the day the team was entered in tocns (its grace period runs from then)."""
 
-    def __init__(self, pk: int, name: str, unit: UnitRef, crew: Crew = NO_CREW):
-        self.pk, self.name, self.unit, self.crew = pk, name, unit, crew
+    __slots__ = ("pk", "name", "unit", "crew", "since")
+
+    def __init__(
+        self, pk: int, name: str, unit: UnitRef, crew: Crew = NO_CREW, since: datetime.date | None = None
+    ):
+        self.pk, self.name, self.unit, self.crew, self.since = pk, name, unit, crew, since
+
+
+def _day(raw) -> datetime.date | None:
+    """The date of a timestamp column read raw: PostgreSQL's driver gives a datetime, SQLite's text
+    ("2026-12-07 08:30:00.123456", in UTC as Django stores it)."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return datetime.date.fromisoformat(raw[:10])
+    return timezone.localdate(raw) if timezone.is_aware(raw) else raw.date()
 
 
 class Inputs(NamedTuple):
@@ -161,7 +185,13 @@ class TeamScore:
     @property
     def reasons(self) -> list[str]:
         reasons = [p.reason for p in self.parts if p.reason]
-        if self.klass == PAPER:
+        if self.klass == NEW:
+            reasons.insert(
+                0,
+                _("chưa có báo cáo đầu tiên (có trên hệ thống từ %(d)s)")
+                % {"d": f"{self.team.since:%d/%m/%Y}"},
+            )
+        elif self.klass == PAPER:
             reasons.insert(
                 0,
                 _("không có báo cáo từ %(d)s") % {"d": f"{self.last_report:%d/%m}"}
@@ -177,15 +207,22 @@ def _sum(column: str):
     return Cast(Sum(column), BigIntegerField())
 
 
+SETTINGS = (*PART_NAMES, "grace_days")  # what a province sets: the weights and its grace period
+
+
+def default_settings() -> dict:
+    return {**DEFAULT_WEIGHTS, "grace_days": GRACE_DAYS}
+
+
 def weights_for(unit) -> dict:
-    """The province's weights (or the defaults) for a unit anywhere below it."""
+    """The province's weights and grace period (or the defaults) for a unit anywhere below it."""
     from .models import ScoreWeights
 
     province_code = unit.path.strip("/").split("/")[0] if unit is not None else None
     row = ScoreWeights.objects.filter(unit__code=province_code).first() if province_code else None
     if row is None:
-        return dict(DEFAULT_WEIGHTS)
-    return {name: getattr(row, name) for name in DEFAULT_WEIGHTS}
+        return default_settings()
+    return {name: getattr(row, name) for name in SETTINGS}
 
 
 def _whole_year_by(year: int, end: datetime.date, today: datetime.date) -> bool:
@@ -216,17 +253,20 @@ def team_refs(
     active = teams.filter(status=TeamStatus.ACTIVE)
     rows = plain_rows(
         active.order_by()
-        .values_list("pk", "name", "unit_id")
+        .values_list("pk", "name", "unit_id", "created_at")
         .annotate(**crew_counts(on, through="members__"))
     )
-    if units is None or any(unit_pk not in units for _pk, _name, unit_pk, *_counts in rows):
+    if units is None or any(unit_pk not in units for _pk, _name, unit_pk, _at, *_counts in rows):
         from tocns.units.models import Unit
 
         units = {
             **(units or {}),
             **unit_refs(Unit.objects.filter(pk__in=active.order_by().values("unit_id"))),
         }
-    return [TeamRef(pk, name, units[unit_pk], Crew(*counts)) for pk, name, unit_pk, *counts in rows]
+    return [
+        TeamRef(pk, name, units[unit_pk], Crew(*counts), _day(created))
+        for pk, name, unit_pk, created, *counts in rows
+    ]
 
 
 def score_teams(
@@ -295,7 +335,7 @@ def score_teams(
         ids, period, end, today, shares_filter=by_share, totals_filter=by_month, ytd_reports=ytd_reports
     )
     scores = []
-    paper_before = today - datetime.timedelta(days=PAPER_AFTER_DAYS)
+    grace_from = today - datetime.timedelta(days=weights.get("grace_days", GRACE_DAYS))
     weight_list = tuple(weights[name] for name in PART_NAMES)
     for team in teams:
         pk, households = team.pk, team.unit.households
@@ -312,8 +352,9 @@ def score_teams(
         )
         score = _score(inputs, weight_list)
         last_report = last.get(pk)
-        if last_report is None or last_report < paper_before:
-            klass = PAPER
+        if last_report is None or last_report < grace_from:
+            # No report within the grace period: a team younger than it has not had the time to.
+            klass = NEW if team.since is not None and team.since > grace_from else PAPER
         elif score >= 70:
             klass = EFFECTIVE
         elif score >= 50:

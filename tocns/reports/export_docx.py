@@ -16,7 +16,15 @@ from tocns.teams import selectors as team_selectors
 from tocns.units.models import Unit
 
 from . import selectors
-from .wording import active_teams, date_line, issuing_body, lower_first, place_in_text, vn_number, vn_percent
+from .wording import (
+    date_line,
+    issuing_body,
+    lower_first,
+    place_in_text,
+    states_sentence,
+    vn_number,
+    vn_percent,
+)
 
 FOLLOW_UP_IN_DOCX = 10
 
@@ -240,7 +248,7 @@ def _general(doc, board: selectors.Dashboard) -> None:
         doc,
         _(
             "Đến thời điểm báo cáo, trên địa bàn %(unit)s có %(with_team)s/%(villages)s thôn, tổ dân phố "
-            "có Tổ công nghệ số cộng đồng đang hoạt động%(share)s; tổng số %(teams)s tổ với %(members)s "
+            "có Tổ công nghệ số cộng đồng%(share)s; tổng số %(teams)s tổ với %(members)s "
             "thành viên."
         )
         % {
@@ -248,7 +256,7 @@ def _general(doc, board: selectors.Dashboard) -> None:
             "with_team": vn_number(coverage.villages_with_team),
             "villages": vn_number(coverage.villages),
             "share": f" ({coverage.village_share}%)" if coverage.village_share is not None else "",
-            "teams": vn_number(active_teams(board)),
+            "teams": vn_number(board.teams),
             "members": vn_number(coverage.members),
         },
     )
@@ -321,12 +329,7 @@ def _team_place(score, board: selectors.Dashboard, parents: dict) -> str:
 
 def _evaluation(doc, board: selectors.Dashboard) -> None:
     _heading(doc, _("III. ĐÁNH GIÁ HIỆU QUẢ"))
-    classes = ", ".join(f"{vn_number(n)} tổ {label.lower()}" for _key, label, n in board.classes)
-    _body(
-        doc,
-        _("Kết quả đánh giá %(teams)s tổ đang hoạt động: %(classes)s.")
-        % {"teams": vn_number(active_teams(board)), "classes": classes},
-    )
+    _body(doc, states_sentence(board))
     if not board.follow_up:
         _body(doc, _("Không có tổ chỉ trên giấy hoặc chưa hiệu quả cần theo dõi."))
         return

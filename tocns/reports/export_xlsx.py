@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from tocns.core.excel_write import Sheet, write_workbook
 
 from . import selectors
-from .wording import active_teams
 
 
 def build_xlsx(board: selectors.Dashboard, *, with_phones: bool = False) -> bytes:
@@ -18,10 +17,12 @@ def build_xlsx(board: selectors.Dashboard, *, with_phones: bool = False) -> byte
         [_("Báo cáo"), board.reports],
         [_("Lượt người được hỗ trợ"), board.people],
         [_("Lượt hoàn thành dịch vụ"), board.completed],
-        [_("Thôn có tổ hoạt động"), coverage.villages_with_team],
+        [_("Thôn có tổ"), coverage.villages_with_team],
         [_("Tổng số thôn"), coverage.villages],
         [_("Thành viên"), coverage.members],
-        [_("Tổ đang hoạt động"), active_teams(board)],
+        [_("Số tổ"), board.teams],
+        *([_("Tổ %(state)s") % {"state": label.lower()}, n] for _key, label, n in board.classes),
+        [_("Tổ đang hoạt động (Hiệu quả, Đạt, Chưa hiệu quả)"), board.working],
     ]
     services = [
         [
@@ -34,7 +35,7 @@ def build_xlsx(board: selectors.Dashboard, *, with_phones: bool = False) -> byte
         for s in board.services
     ]
     months = [[f"{month:%m/%Y}", n] for month, n in board.months]
-    classes = [[label, n] for _key, label, n in board.classes]
+    classes = [[label, n] for _key, label, n in board.classes] + [[_("Cộng"), board.teams]]
     children = [
         [
             rank,

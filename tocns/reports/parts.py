@@ -235,9 +235,9 @@ def compute_country(period: scoring.Period, on: datetime.date) -> dict[str, Area
     refs = scoring.team_refs(Team.objects.all(), on, units=units)
     own_weights = {
         f"/{code}/": values
-        for code, *values in ScoreWeights.objects.values_list("unit__code", *scoring.PART_NAMES)
+        for code, *values in ScoreWeights.objects.values_list("unit__code", *scoring.SETTINGS)
     }
-    default = tuple(scoring.DEFAULT_WEIGHTS[name] for name in scoring.PART_NAMES)
+    default = tuple(scoring.default_settings()[name] for name in scoring.SETTINGS)
     groups: dict[tuple, tuple[set, list]] = {}
     for ref in refs:
         province = _province_of(ref.unit.path)
@@ -248,7 +248,7 @@ def compute_country(period: scoring.Period, on: datetime.date) -> dict[str, Area
     for weights, (provinces, listed) in groups.items():
         # One province's teams are read by its path; several provinces' by the country's (every row).
         path = next(iter(provinces)) if len(provinces) == 1 else stamps.EVERYTHING
-        weighed = dict(zip(scoring.PART_NAMES, weights, strict=True))
+        weighed = dict(zip(scoring.SETTINGS, weights, strict=True))
         scores.extend(scoring.score_teams(listed, period, weighed, today=on, path=path))
     parts: dict[str, AreaPart] = {}
     _add(parts, refs, scores, villages, _totals(Q(), period))
@@ -332,7 +332,7 @@ def _add(parts: dict, refs, scores, villages, totals) -> None:
         entry.classes[score.klass] += 1
         entry.effective += score.klass == scoring.EFFECTIVE
         entry.paper += score.klass == scoring.PAPER
-        if score.klass in (scoring.PAPER, scoring.WEAK):
+        if score.klass in scoring.FOLLOW_UP:
             follow.setdefault(stamps.area_key(score.team.unit.path), []).append(score)
     for area, listed in follow.items():
         parts[area].follow_count += len(listed)
@@ -442,6 +442,8 @@ def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "sele
         follow_up=sorted(follow_up, key=selectors.follow_up_key)[:FOLLOW_UP_KEPT],
         follow_up_count=follow_count,
         adoption=Adoption(*adopted),
+        # The country's page mixes provinces' grace periods: it names the default.
+        grace_days=scoring.weights_for(unit)["grace_days"] if unit is not None else scoring.GRACE_DAYS,
     )
     dashboard.children = selectors._ranked(unit, rows, former, own)
     return dashboard

@@ -72,10 +72,24 @@ class Dashboard:
     # When follow_up holds only the first few (a dashboard made from kept parts): how many there are.
     follow_up_count: int | None = None
     adoption: object = None  # teams.accounts.Adoption: members with an account, and who used it lately
+    grace_days: int = scoring.GRACE_DAYS  # the province's: a team without a report that long is on paper
 
     @property
     def completed(self) -> int:
         return sum(s.completed for s in self.services)
+
+    @property
+    def teams(self) -> int:
+        """The teams counted: every class, so that the classes add up to it."""
+        return sum(n for _k, _l, n in self.classes)
+
+    @property
+    def working(self) -> int:
+        """The teams "đang hoạt động": those that reported within the grace period."""
+        return sum(n for k, _l, n in self.classes if k in scoring.WORKING)
+
+    def count(self, klass: str) -> int:
+        return next((n for k, _l, n in self.classes if k == klass), 0)
 
     @property
     def follow_up_total(self) -> int:
@@ -112,10 +126,22 @@ def follow_up_contacts(scores, *, with_phones: bool) -> dict[int, Contact]:
     return contacts
 
 
+# The teams to follow up first, then (in lists of every team) the better ones.
+_CALL_ORDER = {
+    klass: rank for rank, klass in enumerate((*scoring.FOLLOW_UP, scoring.PASSING, scoring.EFFECTIVE))
+}
+
+
 def follow_up_key(score: scoring.TeamScore) -> tuple:
-    """The order of the teams to follow up: only on paper first, the longest silent first, then the lowest
-    score (the team's id last, so the order never depends on how rows came from the database)."""
-    return (score.klass != scoring.PAPER, score.last_report or datetime.date.min, score.score, score.team.pk)
+    """The order of the teams to follow up: only on paper first, the longest silent first; then the new
+    ones that have not reported yet; then the lowest score (the team's id last, so the order never depends
+    on how rows came from the database)."""
+    return (
+        _CALL_ORDER[score.klass],
+        score.last_report or datetime.date.min,
+        score.score,
+        score.team.pk,
+    )
 
 
 def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | None = None) -> Dashboard:
@@ -168,13 +194,8 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
     units, villages = _subtree(unit.path, on) if unit is not None else (None, None)
     # The viewer's active teams with their members counted, once, for both the scores and the coverage.
     refs = scoring.team_refs(teams, on, units=units)
-    scores = scoring.score_teams(
-        refs,
-        period,
-        scoring.weights_for(unit) if unit else dict(scoring.DEFAULT_WEIGHTS),
-        today=on,
-        path=path,
-    )
+    weights = scoring.weights_for(unit) if unit else scoring.default_settings()
+    scores = scoring.score_teams(refs, period, weights, today=on, path=path)
     coverage, by_child = (
         team_selectors.coverage_tree(
             unit,
@@ -196,7 +217,8 @@ def build(unit: Unit | None, period: scoring.Period, teams, *, targets: dict | N
         reports=sum(monthly.values()),
         people=people,
         classes=scoring.class_counts(scores),
-        follow_up=sorted((s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)), key=follow_up_key),
+        follow_up=sorted((s for s in scores if s.klass in scoring.FOLLOW_UP), key=follow_up_key),
+        grace_days=weights["grace_days"],
     )
     shared = (month_rows, outcome_rows) if month_model is AreaMonth and children_by_area(unit) else None
     dashboard.children = _children(unit, period, scores, children, by_child, shared)

@@ -51,7 +51,6 @@ def _render_dashboard(request, unit):
             )
             for s in board.services
         ],
-        "class_total": sum(n for _k, _l, n in board.classes),
         "follow_up": board.follow_up[:10],
         "periods": _period_choices(period),
         "export_ready": unit is not None,
@@ -86,15 +85,14 @@ FOLLOW_UP_PER_PAGE = 50
 
 @login_required
 def follow_up(request, code: str):
-    """Teams to call: those only on paper first, then the weak ones, each with the reasons."""
+    """Teams to call: those only on paper first, then the new ones without a report, then the weak ones,
+    each with the reasons."""
     unit, _can_edit = access.unit_for(request.user, code)
     period, period_error = _period(request)
     teams = team_scope.teams_under(request.user, unit)
-    scores = scoring.score_teams(teams, period, scoring.weights_for(unit), path=unit.path)
-    rows = sorted(
-        (s for s in scores if s.klass in (scoring.PAPER, scoring.WEAK)),
-        key=lambda s: (s.klass != scoring.PAPER, s.last_report is not None, s.last_report, s.score),
-    )
+    weights = scoring.weights_for(unit)
+    scores = scoring.score_teams(teams, period, weights, path=unit.path)
+    rows = sorted((s for s in scores if s.klass in scoring.FOLLOW_UP), key=selectors.follow_up_key)
     # 50 a page: a province has over a thousand teams to follow up (1,272 of Thanh Hóa's 4,021 at scale 1.0,
     # a 546 KB page on one sheet), and an officer reads them on a phone.
     page = Paginator(rows, FOLLOW_UP_PER_PAGE).get_page(request.GET.get("trang"))
@@ -109,6 +107,7 @@ def follow_up(request, code: str):
         "page": page,
         "extra": urlencode({"ky": period.code}),
         "all_scores": len(scores),
+        "grace_days": weights["grace_days"],
     }
     return render(request, "reports/follow_up.html", context)
 

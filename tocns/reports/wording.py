@@ -4,6 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from tocns.evaluation import scoring
 from tocns.units.models import Unit, UnitKind
 
 
@@ -99,6 +100,22 @@ def date_line(unit: Unit, today: datetime.date) -> str:
     }
 
 
-def active_teams(board) -> int:
-    """The teams a dashboard scored (every class counted)."""
-    return sum(n for _key, _label, n in board.classes)
+def states_sentence(board) -> str:
+    """The teams by state, adding up to the teams counted: "Trong 12 tổ: 9 tổ đang hoạt động (…); 1 tổ mới
+    thành lập, chưa có báo cáo; 2 tổ chỉ trên giấy (không có báo cáo trong 60 ngày)." """
+    count = board.count
+    working = ", ".join(
+        f"{vn_number(count(k))} {scoring.CLASS_LABELS[k].lower()}" for k in scoring.WORKING if count(k)
+    )
+    parts = [
+        _("%(n)s tổ đang hoạt động%(detail)s")
+        % {"n": vn_number(board.working), "detail": f" ({working})" if working else ""}
+    ]
+    if count(scoring.NEW):
+        parts.append(_("%(n)s tổ mới thành lập, chưa có báo cáo") % {"n": vn_number(count(scoring.NEW))})
+    if count(scoring.PAPER):
+        parts.append(
+            _("%(n)s tổ chỉ trên giấy (không có báo cáo trong %(d)s ngày)")
+            % {"n": vn_number(count(scoring.PAPER)), "d": board.grace_days}
+        )
+    return _("Trong %(n)s tổ: %(parts)s.") % {"n": vn_number(board.teams), "parts": "; ".join(parts)}

@@ -186,6 +186,14 @@ def _seed_teams(rng: random.Random, villages: list[Unit]) -> int:
         )
         teams.append(team)
     Team.objects.bulk_create(teams, batch_size=1000)
+    # Entered in tocns on their founding day (bulk_create stamps them now, which would make every team
+    # without a report "mới thành lập" instead of "chỉ trên giấy"): one statement per founding day.
+    by_day: dict[datetime.date, list[int]] = {}
+    for team in teams:
+        by_day.setdefault(team.decision_date, []).append(team.pk)
+    for day, ids in by_day.items():
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
+        Team.objects.filter(pk__in=ids).update(created_at=moment, updated_at=moment)
     affiliations = list(Affiliation.values)
     # Phones, so the demo's officers can make the roster's accounts: from 010 (a prefix no network uses any
     # more, so no real person is reached), one each, every eighth member without one. From a counter, not

@@ -315,18 +315,24 @@ class Generator:
     def teams(self, villages) -> list[tuple[int, int, str]]:
         """A team in most new villages; returns (team id, commune id, unit path) of each."""
         rng = self.rng
-        spool = Spool(Team, ["unit_id", "name", "decision_number", "decision_date"])
+        # Entered in tocns on their founding day: generated teams are as old as their decisions (a team
+        # entered today would be "mới thành lập" for its first 60 days).
+        spool = Spool(Team, ["unit_id", "name", "decision_number", "decision_date", "created_at"])
+        entered = Team._meta.get_field("created_at")
         name_of = dict(Unit.objects.filter(pk__in=[v[0] for v in villages]).values_list("pk", "name"))
         chosen = set()
         for village_id, _commune, _path, _households in villages:
             if rng.random() >= TEAM_SHARE:
                 continue
             chosen.add(village_id)
+            number = f"{rng.randint(1, 300)}/QĐ-UBND (mô phỏng)"  # drawn first, as it always was
+            founded = datetime.datetime(2023, rng.randint(1, 12), rng.randint(1, 28), 8, tzinfo=datetime.UTC)
             spool.add(
                 village_id,
                 f"Tổ CNS {name_of[village_id]}",
-                f"{rng.randint(1, 300)}/QĐ-UBND (mô phỏng)",
-                datetime.date(2023, rng.randint(1, 12), rng.randint(1, 28)).isoformat(),
+                number,
+                founded.date().isoformat(),
+                _copy_text(entered.get_db_prep_save(founded, connection)),
             )
         before = _max_id(Team)
         self.timed("teams", spool.load)

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TeamStatus(models.TextChoices):
-    ACTIVE = "active", _("Đang hoạt động")
+    # Not "đang hoạt động": that is for the teams that report (evaluation.scoring), not for being on the list.
+    ACTIVE = "active", _("Hiện có")
     DISSOLVED = "dissolved", _("Đã giải thể")
 
 

@@ -40,6 +40,7 @@ def test_province_officer_renames_and_retires_a_service_and_history_stays(client
             "name": "Thương mại điện tử (sàn, OCOP)",
             "short_name": "TMĐT",
             "completed_label": "đã bán hàng",
+            "content": "shopping",
             "sort_order": 60,
             "retired_on": timezone.localdate().isoformat(),
         },
@@ -63,11 +64,13 @@ def test_province_officer_adds_a_service(client_for):
             "name": "Thuế điện tử (eTax Mobile)",
             "short_name": "eTax",
             "completed_label": "đã cài đặt",
+            "content": "public_services",
             "sort_order": 95,
         },
     )
     assert response.status_code == 302
-    assert DigitalService.objects.get(code="etax").short_name == "eTax"
+    added = DigitalService.objects.get(code="etax")
+    assert (added.short_name, added.get_content_display()) == ("eTax", "Sử dụng dịch vụ công trực tuyến")
 
 
 def test_commune_officer_cannot_edit_the_catalogue(client_for):

@@ -208,6 +208,11 @@ WALK = [
     ("api:edit_activity", lambda t: f"/api/v1/activities/{t.activity.pk}", expect(401, **IN_SCOPE_200)),
     ("api:add_photo", lambda t: f"/api/v1/activities/{t.activity.pk}/photos", expect(405, **POST_ONLY)),
     ("api:list_services", lambda t: "/api/v1/services", API_SIGNED_IN),
+    (
+        "api:team_states",
+        lambda t: f"/api/v1/team-states?unit={t.phuong_lao_cai.code}",
+        expect(401, **COMMUNE_IN_SCOPE),
+    ),
     ("api:list_articles", lambda t: "/api/v1/articles?q=vneid", EVERYONE_200),
     ("handbook:index", lambda t: "/cam-nang/", EVERYONE_200),
     ("handbook:index", lambda t: "/cam-nang/?q=kich+hoat", EVERYONE_200),

@@ -30,6 +30,18 @@ def scores_by_name(period_text, today=TODAY):
     return {s.team.name: s for s in result}
 
 
+def entered_long_ago(day=datetime.date(2025, 1, 6)):
+    """The fixture teams are entered "now" (the real day); the scores here are for TODAY, before that."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
+    Team.objects.update(created_at=moment)
+
+
+def entered_on(team, day):
+    Team.objects.filter(pk=team.pk).update(
+        created_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
+    )
+
+
 @pytest.fixture
 def frozen_today(monkeypatch):
     """Reports are checked against today's date; the scores are computed for a fixed day."""
@@ -84,6 +96,7 @@ def test_each_class_with_its_reasons(frozen_today, tree, people, rosters):
     enrol(actor=None, session=session, members=[rosters.leader, rosters.member])
     mark_attendance(actor=None, session=session, present_ids={rosters.leader.pk, rosters.member.pk})
 
+    entered_long_ago()
     scores = scores_by_name("2026-11")
     coc_leu, kim, na, lung_cu = (
         scores[n] for n in ["Tổ CNS Cốc Lếu", "Tổ CNS Kim Tân", "Tổ CNS Na Lang", "Tổ CNS Lũng Cú"]
@@ -209,3 +222,41 @@ def test_targets_scoped_by_path_equal_those_of_the_teams_given(frozen_today, tre
         "Tổ CNS Kim Tân": (0, 2),
         "Tổ CNS Na Lang": (0, 1),
     }
+
+
+def test_a_new_team_is_new_until_its_grace_period_ends_then_on_paper(frozen_today, tree, people, rosters):
+    """Teams entered 10 and 59 days ago without a report are "mới thành lập", one entered 61 days ago is
+    "chỉ trên giấy"; a new team that reported is judged by its score like any other. A province that gives
+    90 days keeps the 61-day-old team new. The classes add up to the teams scored."""
+    kim_tan = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    na_lang = create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang")
+    lung_cu = rosters.lung_cu
+    entered_long_ago()
+    entered_on(rosters.coc_leu, TODAY - datetime.timedelta(days=10))
+    entered_on(kim_tan, TODAY - datetime.timedelta(days=59))
+    entered_on(na_lang, TODAY - datetime.timedelta(days=61))
+    entered_on(lung_cu, TODAY - datetime.timedelta(days=5))
+    report(people.admin, lung_cu, TODAY - datetime.timedelta(days=1), people=2)
+
+    scores = scores_by_name("2026-11")
+    assert scores["Tổ CNS Cốc Lếu"].klass == scoring.NEW
+    assert scores["Tổ CNS Cốc Lếu"].class_label == "Mới thành lập"
+    entered = TODAY - datetime.timedelta(days=10)
+    assert (
+        scores["Tổ CNS Cốc Lếu"].reasons[0]
+        == f"chưa có báo cáo đầu tiên (có trên hệ thống từ {entered:%d/%m/%Y})"
+    )
+    assert scores["Tổ CNS Kim Tân"].klass == scoring.NEW
+    assert scores["Tổ CNS Na Lang"].klass == scoring.PAPER
+    assert scores["Tổ CNS Lũng Cú"].klass in scoring.WORKING
+    counts = {key: n for key, _label, n in scoring.class_counts(list(scores.values()))}
+    assert sum(counts.values()) == len(scores) == Team.objects.count()
+
+    from tocns.evaluation.models import ScoreWeights
+
+    ScoreWeights.objects.create(unit=tree.lao_cai, grace_days=90)
+    weights = scoring.weights_for(tree.kim_tan)
+    assert weights["grace_days"] == 90
+    period = scoring.Period.parse("2026-11", today=TODAY)
+    later = {s.team.name: s for s in scoring.score_teams(Team.objects.all(), period, weights, today=TODAY)}
+    assert later["Tổ CNS Na Lang"].klass == scoring.NEW

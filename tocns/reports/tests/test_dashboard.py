@@ -91,12 +91,13 @@ def test_follow_up_list_is_paged_in_its_order_keeping_the_period(client_for, tre
     client = client_for("commune_officer")
     url = f"/don-vi/{tree.phuong_lao_cai.code}/can-theo-doi/"
     whole = [s.team.name for s in client.get(url, {"ky": "2026"}).context["rows"]]
-    assert len(whole) == 5  # every team is only on paper: none has reported
+    assert len(whole) == 5  # every team is new (entered today) and has not reported yet
     monkeypatch.setattr(views, "FOLLOW_UP_PER_PAGE", 2)
     pages = [client.get(url, {"ky": "2026", "trang": n}) for n in (1, 2, 3)]
     assert [s.team.name for p in pages for s in p.context["rows"]] == whole
     first = pages[0].content.decode()
-    assert "5 trên 5 tổ đang hoạt động" in first and "Trang 1/3" in first
+    assert "5 trên 5 tổ." in first and "Trang 1/3" in first
+    assert {s.class_label for p in pages for s in p.context["rows"]} == {"Mới thành lập"}
     assert 'href="?ky=2026&amp;trang=2"' in first
     # A page past the end shows the last one, as the other lists do.
     assert [s.team.name for s in client.get(url, {"ky": "2026", "trang": 9}).context["rows"]] == whole[4:]
@@ -124,12 +125,19 @@ def test_weights_page_for_province_officers_only(client_for, tree):
     )
     response = client_for("province_officer").post(
         f"/don-vi/{tree.lao_cai.code}/trong-so/",
-        {"regularity": 50, "reach": 50, "targets": 0, "capacity": 0, "citizen": 0},
+        {"regularity": 50, "reach": 50, "targets": 0, "capacity": 0, "citizen": 0, "grace_days": 3},
+    )
+    assert response.status_code == 200  # a grace period under a week is refused, with the reason
+    assert "Ít nhất 7 ngày" in response.content.decode()
+    response = client_for("province_officer").post(
+        f"/don-vi/{tree.lao_cai.code}/trong-so/",
+        {"regularity": 50, "reach": 50, "targets": 0, "capacity": 0, "citizen": 0, "grace_days": 90},
     )
     assert response.status_code == 302
     from tocns.evaluation.models import ScoreWeights
 
-    assert ScoreWeights.objects.get(unit=tree.lao_cai).regularity == 50
+    saved = ScoreWeights.objects.get(unit=tree.lao_cai)
+    assert (saved.regularity, saved.grace_days) == (50, 90)
 
 
 class _Table(HTMLParser):

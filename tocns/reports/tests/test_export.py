@@ -87,14 +87,16 @@ def expected_xlsx(board) -> dict:
             "Báo cáo": board.reports,
             "Lượt người được hỗ trợ": board.people,
             "Lượt hoàn thành dịch vụ": board.completed,
-            "Thôn có tổ hoạt động": board.coverage.villages_with_team,
+            "Thôn có tổ": board.coverage.villages_with_team,
             "Tổng số thôn": board.coverage.villages,
             "Thành viên": board.coverage.members,
-            "Tổ đang hoạt động": sum(n for _k, _l, n in board.classes),
+            "Số tổ": board.teams,
+            **{f"Tổ {label.lower()}": n for _k, label, n in board.classes},
+            "Tổ đang hoạt động (Hiệu quả, Đạt, Chưa hiệu quả)": board.working,
         },
         "services": {s.service.short_name: (s.guided, s.completed) for s in board.services},
         "months": [(f"{m:%m/%Y}", n) for m, n in board.months],
-        "classes": [(label, n) for _k, label, n in board.classes],
+        "classes": [*((label, n) for _k, label, n in board.classes), ("Cộng", board.teams)],
         "children": [
             (
                 rank,
@@ -177,7 +179,7 @@ def test_command_xlsx_has_the_dashboards_figures(tree, filed, tmp_path):
         "Tổ trực thuộc Phường Lào Cai",
     ]
     assert figures["follow_up"][0] == "Tổ CNS phường"
-    assert figures["summary"]["Tổ đang hoạt động"] == 3
+    assert figures["summary"]["Số tổ"] == 3
     assert str(path) in out.getvalue() and "3 báo cáo, 1.240 lượt hoàn thành" in out.getvalue()
 
 
@@ -222,7 +224,7 @@ def test_commune_officer_downloads_both_files_with_the_dashboards_figures(client
     assert docx.status_code == 200 and docx["Content-Type"] == export.CONTENT_TYPES["docx"]
     text = check_docx(docx.content, dashboard)
     assert "UBND PHƯỜNG LÀO CAI" in text and "trên địa bàn phường Lào Cai" in text
-    assert "- Tổ CNS phường: chỉ trên giấy – chưa từng báo cáo" in text
+    assert "- Tổ CNS phường: mới thành lập – chưa có báo cáo đầu tiên (có trên hệ thống từ " in text
 
 
 def test_a_report_made_just_before_the_export_is_in_it(client_for, tree, people, rosters, filed):

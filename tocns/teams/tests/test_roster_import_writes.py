@@ -88,7 +88,7 @@ def test_audit_entries_read_back_as_the_orm_would_have_written_them(tree, roster
     # Stored as JSON objects, not as JSON strings holding them: the database can look inside.
     imported = AuditEntry.objects.filter(action="import")
     assert imported.filter(after__role="Tổ trưởng", after__birth_year=1980).count() == 1
-    assert imported.filter(after__status="Đang hoạt động", before__isnull=True).count() == 1
+    assert imported.filter(after__status="Hiện có", before__isnull=True).count() == 1
 
 
 def test_new_teams_and_members_get_the_defaults_the_orm_gives(tree, write_path):

@@ -44,5 +44,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{unit.name}, {period.label}: {wording.vn_number(board.reports)} báo cáo, "
             f"{wording.vn_number(board.completed)} lượt hoàn thành, "
-            f"{wording.vn_number(sum(n for _k, _l, n in board.classes))} tổ đang hoạt động."
+            f"{wording.vn_number(board.teams)} tổ, trong đó {wording.vn_number(board.working)} tổ đang hoạt động."
         )
