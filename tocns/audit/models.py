@@ -58,10 +58,26 @@ FIELD_LABELS = {
     "completed_label": _("kết quả gọi là"),
     "sort_order": _("thứ tự"),
     "retired_on": _("ngừng dùng từ"),
+    "content": _("thuộc nội dung"),
+    "grace_days": _("số ngày chờ báo cáo đầu tiên"),
+    "body_above": _("cơ quan cấp trên"),
+    "number_suffix": _("ký hiệu văn bản"),
+    "place": _("địa điểm"),
+    "authority": _("thẩm quyền ký"),
+    "authority_of": _("ký thay mặt / ký thay cho"),
+    "signer_title": _("chức vụ người ký"),
+    "signer_name": _("người ký"),
+    "recipients": _("nơi nhận"),
+    "period": _("kỳ báo cáo"),
+    "difficulties": _("khó khăn, vướng mắc"),
+    "next_tasks": _("nhiệm vụ thời gian tới"),
+    "proposals": _("đề xuất, kiến nghị"),
 }
 # Where one field name means different things on different objects.
 OBJECT_FIELD_LABELS = {
     ("activity", "kind"): _("hình thức"),
+    ("letterhead", "body"): _("cơ quan ban hành"),
+    ("letterhead", "place"): _("địa danh"),
 }
 
 

@@ -74,7 +74,8 @@ class Period:
                 start = datetime.date(year, 3 * quarter - 2, 1)
                 end_month = 3 * quarter
                 end = datetime.date(year, end_month, calendar.monthrange(year, end_month)[1])
-                return cls(start, end, _("Quý %(q)s/%(y)s") % {"q": quarter, "y": year}, f"{year}-Q{quarter}")
+                roman = ("I", "II", "III", "IV")[quarter - 1]  # "Quý I/2026", as documents write quarters
+                return cls(start, end, _("Quý %(q)s/%(y)s") % {"q": roman, "y": year}, f"{year}-Q{quarter}")
             if "-" in text:
                 year, month = (int(p) for p in text.split("-"))
                 start = datetime.date(year, month, 1)
@@ -141,7 +142,7 @@ def _day(raw) -> datetime.date | None:
     if raw is None:
         return None
     if isinstance(raw, str):
-        return datetime.date.fromisoformat(raw[:10])
+        raw = datetime.datetime.fromisoformat(raw).replace(tzinfo=datetime.UTC)
     return timezone.localdate(raw) if timezone.is_aware(raw) else raw.date()
 
 

@@ -4,7 +4,7 @@ made a second ago counts and a province's numbers are the sum of its communes'."
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from tocns.core.text import vi_key
 from tocns.evaluation import scoring
 from tocns.teams import selectors as team_selectors
 from tocns.teams.accounts import Adoption, adoption_rows
-from tocns.teams.models import Member, TeamStatus
+from tocns.teams.models import Member, Team, TeamStatus
 from tocns.units.models import Unit, UnitKind, valid_on
 from tocns.units.paths import child_of
 
@@ -366,3 +366,22 @@ def targets_for(unit: Unit | None, period: scoring.Period) -> dict:
     from tocns.plans.selectors import service_targets  # plans reads the running totals: import late
 
     return service_targets(unit, period) if unit is not None else {}
+
+
+@dataclass
+class Households:
+    villages_counted: int  # villages (current, under the unit) whose households are known
+    households: int  # their households
+    with_team: int  # households of those villages that have a team
+
+
+def households_under(unit: Unit) -> Households:
+    """The households of the villages under a unit, and of those with a team: one query."""
+    villages = Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.VILLAGE).current()
+    teams = Team.objects.filter(status=TeamStatus.ACTIVE, unit__path__startswith=unit.path).values("unit_id")
+    sums = villages.aggregate(
+        known=Count("pk", filter=Q(households__isnull=False)),
+        total=Sum("households"),
+        covered=Sum("households", filter=Q(pk__in=teams)),
+    )
+    return Households(sums["known"], sums["total"] or 0, sums["covered"] or 0)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,8 +15,11 @@ from tocns.evaluation import scoring
 from tocns.evaluation.forms import WeightsForm
 from tocns.evaluation.models import ScoreWeights
 from tocns.teams import scope as team_scope
+from tocns.units.models import UnitKind
 
-from . import charts, parts, periods, selectors
+from . import charts, narrative, parts, periods, selectors, services
+from .forms import LetterheadForm, ReportTextForm
+from .letterhead import letterhead_for
 
 
 def _period(request):
@@ -26,7 +30,7 @@ def _period(request):
         return periods.parse(None), str(error)
 
 
-def _render_dashboard(request, unit):
+def _render_dashboard(request, unit, can_edit: bool = False):
     period, period_error = _period(request)
     teams = team_scope.teams_for(request.user) if unit is None else team_scope.teams_under(request.user, unit)
     # Every team under the unit in view: a province's or the country's figures may come from kept parts.
@@ -54,13 +58,19 @@ def _render_dashboard(request, unit):
         "follow_up": board.follow_up[:10],
         "periods": _period_choices(period),
         "export_ready": unit is not None,
+        "writes_reports": unit is not None
+        and unit.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE)
+        and can_edit
+        and access.is_officer(request.user),
     }
     return render(request, "reports/dashboard.html", context)
 
 
 def _period_choices(period):
+    """(code, label) of the periods offered: the year, its quarters, the year before."""
     year = period.start.year
-    return [str(year), f"{year}-Q1", f"{year}-Q2", f"{year}-Q3", f"{year}-Q4", str(year - 1)]
+    codes = [str(year), f"{year}-Q1", f"{year}-Q2", f"{year}-Q3", f"{year}-Q4", str(year - 1)]
+    return [(code, scoring.Period.parse(code).label) for code in codes]
 
 
 @login_required
@@ -76,8 +86,8 @@ def national(request):
 
 @login_required
 def dashboard(request, code: str):
-    unit, _can_edit = access.unit_for(request.user, code)
-    return _render_dashboard(request, unit)
+    unit, can_edit = access.unit_for(request.user, code)
+    return _render_dashboard(request, unit, can_edit)
 
 
 FOLLOW_UP_PER_PAGE = 50
@@ -126,11 +136,70 @@ def weights(request, code: str):
     return render(request, "reports/weights.html", {"unit": unit, "form": form})
 
 
+def _issuing(request, code: str):
+    """A province or commune whose reports the signed-in officer writes (a village's are its commune's)."""
+    unit, can_edit = access.unit_for(request.user, code)
+    if unit.kind not in (UnitKind.PROVINCE, UnitKind.COMMUNE):
+        raise Http404
+    if not can_edit or not access.is_officer(request.user):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def letterhead(request, code: str):
+    """The unit's letterhead and signature for its reports, prefilled with the defaults until saved."""
+    unit = _issuing(request, code)
+    current = letterhead_for(unit)
+    form = LetterheadForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.save_letterhead(actor=request.user, unit=unit, data=form.cleaned_data)
+        messages.success(request, _("Đã lưu mẫu văn bản báo cáo."))
+        return redirect("reports:dashboard", code=unit.code)
+    context = {"unit": unit, "form": form, "saved": current.pk is not None}
+    return render(request, "reports/letterhead.html", context)
+
+
+@login_required
+def report_text(request, code: str):
+    """What the officer writes in the period's report: prefilled from the previous period or the figures."""
+    unit = _issuing(request, code)
+    period, period_error = _period(request)
+    board = parts.dashboard(
+        unit,
+        period,
+        team_scope.teams_under(request.user, unit),
+        targets=selectors.targets_for(unit, period),
+        kept=access.covers(request.user, unit.path),
+    )
+    texts = narrative.texts_for(unit, period, board)
+    initial = {
+        "difficulties": texts.difficulties,
+        "next_tasks": texts.next_tasks,
+        "proposals": texts.proposals,
+    }
+    form = ReportTextForm(request.POST or None, initial=initial)
+    # A period that cannot be read is shown as this year: nothing is saved under it by mistake.
+    if request.method == "POST" and not period_error and form.is_valid():
+        services.save_report_text(actor=request.user, unit=unit, period=period.code, data=form.cleaned_data)
+        messages.success(request, _("Đã lưu nội dung báo cáo %(p)s.") % {"p": period.label.lower()})
+        return redirect(f"{reverse('reports:dashboard', args=[unit.code])}?ky={period.code}")
+    context = {
+        "unit": unit,
+        "form": form,
+        "period": period,
+        "period_error": period_error,
+        "texts": texts,
+        "periods": _period_choices(period),
+    }
+    return render(request, "reports/report_text.html", context)
+
+
 @login_required
 def export(request, code: str, fmt: str):
     """The dashboard as an .xlsx or a .docx report, with the figures the signed-in user sees on it."""
     # Imported here so that this view stays one self-contained block at the end of the module.
-    from django.http import Http404, HttpResponse, HttpResponseBadRequest
+    from django.http import HttpResponse, HttpResponseBadRequest
 
     from . import export as official
 

@@ -28,13 +28,13 @@ def lower_first(text: str) -> str:
 _PROVINCE_PREFIXES = ("Thành phố ", "Tỉnh ")
 
 
-def _province_of(unit: Unit) -> Unit:
+def province_of(unit: Unit) -> Unit:
     if unit.parent_id is None:
         return unit
     return Unit.objects.filter(code=unit.path.strip("/").split("/")[0]).first() or unit
 
 
-def _bare_province_name(province: Unit) -> tuple[str, str]:
+def bare_province_name(province: Unit) -> tuple[str, str]:
     """("thành phố", "Hà Nội") for "Thành phố Hà Nội"; ("tỉnh", "Lào Cai") for "Lào Cai"."""
     name = province.name
     for prefix in _PROVINCE_PREFIXES:
@@ -44,20 +44,51 @@ def _bare_province_name(province: Unit) -> tuple[str, str]:
     return kind, name
 
 
+def issuing_unit(unit: Unit) -> Unit:
+    """The unit whose report this is: a village has no committee of its own, its commune reports for it
+    (and a unit below a commune, the commune above it)."""
+    while unit.kind not in (UnitKind.PROVINCE, UnitKind.COMMUNE) and unit.parent is not None:
+        unit = unit.parent
+    return unit
+
+
+_LEVEL_WORDS = ("Xã ", "Phường ", "Đặc khu ", "Thị trấn ")
+
+
+def level_word(unit: Unit) -> str:
+    """ "xã", "phường", "đặc khu" for a commune-level unit, from its name or its type; "tỉnh"/"thành phố"
+    for a province."""
+    if unit.parent_id is None:
+        return bare_province_name(unit)[0]
+    for word in _LEVEL_WORDS:
+        if unit.name.startswith(word):
+            return word.strip().lower()
+    return (unit.division_type or "xã").lower()
+
+
 def place_name(unit: Unit) -> str:
-    """The place before the date: the province's name without "Tỉnh"/"Thành phố". A unit named after a
-    person keeps its full name (Nghị định 30: "Thành phố Hồ Chí Minh, ngày ...")."""
-    kind, name = _bare_province_name(_province_of(unit))
-    return f"{kind.capitalize()} {name}" if name == "Hồ Chí Minh" else name
+    """The place before the date (Nghị định 30, Phụ lục I): the issuing unit's own name without its type,
+    "Lào Cai" for the province, "Mường Khương" for Xã Mường Khương; a unit named by a number keeps its
+    type ("Phường 7"), as does one named after a person where its name says so ("Thành phố Hồ Chí Minh";
+    an officer sets other such names on the letterhead page)."""
+    unit = issuing_unit(unit)
+    if unit.parent_id is None:
+        kind, name = bare_province_name(unit)
+        return f"{kind.capitalize()} {name}" if name == "Hồ Chí Minh" else name
+    name = unit.name
+    for word in _LEVEL_WORDS:
+        if name.startswith(word):
+            bare = name[len(word) :]
+            return name if not bare or bare[0].isdigit() else bare
+    return name
 
 
 def issuing_body(unit: Unit) -> str:
-    """The People's Committee above the steering committee that signs: "UBND TỈNH LÀO CAI",
-    "UBND XÃ MƯỜNG KHƯƠNG". A village has no committee of its own: its commune's reports for it."""
-    if unit.kind == UnitKind.VILLAGE and unit.parent is not None:
-        return issuing_body(unit.parent)
+    """The People's Committee of the issuing unit, as its letterhead names it: "UBND TỈNH LÀO CAI",
+    "UBND XÃ MƯỜNG KHƯƠNG" (a village's is its commune's)."""
+    unit = issuing_unit(unit)
     if unit.parent_id is None:
-        kind, name = _bare_province_name(unit)
+        kind, name = bare_province_name(unit)
         return f"UBND {kind} {name}".upper()
     name = unit.name
     # Official communes are named with their type ("Xã Mường Khương"); a bare name gets it from the type.
@@ -84,16 +115,16 @@ _TYPE_WORDS = (
 def place_in_text(unit: Unit) -> str:
     """A unit as running text names it: "tỉnh Lào Cai", "xã Mường Khương" (the type in lower case)."""
     if unit.parent_id is None:
-        return " ".join(_bare_province_name(unit))
+        return " ".join(bare_province_name(unit))
     name = unit.name
     return lower_first(name) if name.lower().startswith(_TYPE_WORDS) else name
 
 
-def date_line(unit: Unit, today: datetime.date) -> str:
+def date_line(place: str, today: datetime.date) -> str:
     """ "Lào Cai, ngày 05 tháng 3 năm 2026": a zero before days under 10 and months 1 and 2 (Nghị định 30)."""
     month = f"{today.month:02d}" if today.month < 3 else str(today.month)
     return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
-        "place": place_name(unit),
+        "place": place,
         "day": f"{today.day:02d}",
         "month": month,
         "year": today.year,

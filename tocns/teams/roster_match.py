@@ -232,7 +232,7 @@ class _Places:
             if len(active) == 1:
                 return self._plan(active[0], village), None
             if len(active) > 1:
-                return None, _("%(village)s có %(count)d tổ đang hoạt động, hãy ghi tên tổ") % {
+                return None, _("%(village)s có %(count)d tổ, hãy ghi tên tổ") % {
                     "village": village.name,
                     "count": len(active),
                 }

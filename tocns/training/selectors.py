@@ -3,9 +3,10 @@ already scoped by teams.scope.members_for."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from tocns.core.queries import vi_order
+from tocns.teams.models import Member, TeamStatus
 from tocns.units.models import Unit
 from tocns.units.paths import child_of
 
@@ -72,8 +73,6 @@ def coverage(members) -> Coverage:
     """Share of current members trained (``Member.trained``, kept by mark_attendance), overall and per
     area (members who attended a class of the area, counted once each): two queries. The flag, not a
     lookup of every member's enrolments: a province's page took 170 ms to count that way."""
-    from django.db.models import Count
-
     current = members.current()
     totals = current.aggregate(total=Count("pk"), trained=Count("pk", filter=Q(trained=True)))
     by_area = dict(
@@ -131,3 +130,43 @@ def coverage_by_child(unit: Unit, members) -> list[ChildCoverage]:
         entry[0] += row["total"]
         entry[1] += row["trained"]
     return [ChildCoverage(child, *totals.get(child.path, [0, 0])) for child in children]
+
+
+@dataclass
+class PeriodTraining:
+    """Training of the members of the teams under a unit in a period, for the unit's report."""
+
+    sessions: int  # classes held in the period that members under the unit attended
+    attendances: int  # a member at two classes counts twice
+    members_trained: int  # members who attended at least one class in the period
+    certificates: int  # issued in the period and not revoked
+    coverage: Coverage  # current members, and those trained at any time
+
+
+def period_training(path: str, start, end) -> PeriodTraining:
+    """Three grouped queries whatever the number of members."""
+    members = Member.objects.filter(team__unit__path__startswith=path, team__status=TeamStatus.ACTIVE)
+    attended = Enrolment.objects.filter(
+        attended=True,
+        session__date__gte=start,
+        session__date__lte=end,
+        member__team__unit__path__startswith=path,
+    )
+    counts = attended.aggregate(
+        sessions=Count("session", distinct=True),
+        attendances=Count("pk"),
+        members=Count("member", distinct=True),
+    )
+    certificates = Certificate.objects.filter(
+        member__team__unit__path__startswith=path,
+        issued_at__date__gte=start,
+        issued_at__date__lte=end,
+        revoked_at__isnull=True,
+    ).count()
+    return PeriodTraining(
+        sessions=counts["sessions"],
+        attendances=counts["attendances"],
+        members_trained=counts["members"],
+        certificates=certificates,
+        coverage=coverage(members),
+    )

@@ -286,6 +286,17 @@ WALK = [
         lambda t: f"/don-vi/{t.phuong_lao_cai.code}/can-theo-doi/",
         expect(302, **COMMUNE_IN_SCOPE),
     ),
+    # What goes in the unit's reports is written by its officers; a village issues none.
+    (
+        "reports:letterhead",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/mau-van-ban/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
+        "reports:report_text",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/noi-dung-bao-cao/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
     (
         "reports:weights",
         lambda t: f"/don-vi/{t.lao_cai.code}/trong-so/",

@@ -56,7 +56,7 @@ def test_period_parsing():
     assert (q3.start, q3.end, q3.label) == (
         datetime.date(2026, 7, 1),
         datetime.date(2026, 9, 30),
-        "Quý 3/2026",
+        "Quý III/2026",
     )
     assert scoring.Period.parse("2026").end == datetime.date(2026, 12, 31)
     for bad in ["2026-Q5", "2026-13", "abc"]:

@@ -12,6 +12,7 @@ from tocns.activities.services import OutcomeInput, ReportInput, file_report
 from tocns.conftest import make_unit
 from tocns.evaluation.scoring import Period
 from tocns.reports import export, selectors, wording
+from tocns.reports.tests.test_official_report import SECTIONS
 from tocns.teams.models import Team
 from tocns.teams.services import create_team
 from tocns.units.models import UnitKind
@@ -123,12 +124,25 @@ def docx_figures(data: bytes) -> dict:
     assert doc.styles["Normal"].font.name == "Times New Roman"
     cells = [p.text for t in doc.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
-    services = next(t for t in tables if t[0][1] == "Dịch vụ")
+    results = next(t for t in tables if t[0][1] == "Nội dung, dịch vụ")
     children = next((t for t in tables if t[0][1] == "Đơn vị"), [])
+    # The five contents (I-V, bold) each with its services below ("- VNeID"), then the total.
+    contents, services, current = {}, {}, None
+    for row in results[1:-1]:
+        figures = (number(row[2]), number(row[3]))
+        if row[1].startswith("- "):
+            services[row[1][2:]] = figures
+            contents[current][1].append(figures)
+        else:
+            current = row[1]
+            contents[current] = (figures, [])
+    for name, (total, parts) in contents.items():  # each content is the sum of its services
+        assert total == (sum(g for g, _c in parts), sum(c for _g, c in parts)), name
     return {
         "text": "\n".join([p.text for p in doc.paragraphs] + cells),
-        "services": {r[1]: (number(r[2]), number(r[3])) for r in services[1:-1]},
-        "total": (services[-1][1], number(services[-1][2]), number(services[-1][3])),
+        "contents": [row[1] for row in results[1:-1] if not row[1].startswith("- ")],
+        "services": services,
+        "total": (results[-1][1], number(results[-1][2]), number(results[-1][3])),
         "children": [(number(r[0]), r[1], number(r[2]), number(r[3]), number(r[4])) for r in children[1:]],
     }
 
@@ -136,6 +150,13 @@ def docx_figures(data: bytes) -> dict:
 def check_docx(data: bytes, board) -> str:
     figures = docx_figures(data)
     assert figures["services"] == {s.service.short_name: (s.guided, s.completed) for s in board.services}
+    assert figures["contents"] == [
+        "Sử dụng dịch vụ công trực tuyến",
+        "Mua sắm trực tuyến",
+        "Thanh toán trực tuyến",
+        "Tự bảo vệ mình trên môi trường mạng",
+        "Sử dụng các nền tảng số khác",
+    ]
     assert figures["total"] == ("Tổng cộng", sum(s.guided for s in board.services), board.completed)
     assert figures["children"] == [
         (rank, r.label, r.completed, r.reports, r.teams) for rank, r in enumerate(board.children, start=1)
@@ -146,10 +167,12 @@ def check_docx(data: bytes, board) -> str:
         "Độc lập - Tự do - Hạnh phúc",
         "BÁO CÁO",
         "Nơi nhận:",
-        "TM. BAN CHỈ ĐẠO",
-        wording.date_line(board.unit, timezone.localdate()),
+        "- Lưu: VT.",
+        wording.date_line(wording.place_name(board.unit), timezone.localdate()),
         f"đã gửi {wording.vn_number(board.reports)} báo cáo",
+        f"hỗ trợ {wording.vn_number(board.people)} lượt người",
         f"{wording.vn_number(board.completed)} lượt người dân hoàn thành",
+        *SECTIONS,
     ):
         assert phrase in text, phrase
     return text
@@ -190,7 +213,7 @@ def test_command_docx_is_an_administrative_report_with_the_same_figures(tree, fi
     )
     board = board_of(tree.lao_cai, filed)
     text = check_docx(path.read_bytes(), board)
-    assert "UBND TỈNH LÀO CAI" in text and "Số: …/BC-BCĐ" in text
+    assert "UBND TỈNH LÀO CAI" in text and "SỞ KHOA HỌC VÀ CÔNG NGHỆ" in text and "/BC-SKHCN" in text
     assert board.completed == 1246 and "1.246 lượt người dân hoàn thành" in text  # Vietnamese thousands
     assert [r.label for r in board.children[:2]] == ["Phường Lào Cai", "Xã Mường Khương"]
 
@@ -223,8 +246,8 @@ def test_commune_officer_downloads_both_files_with_the_dashboards_figures(client
     docx = client.get(f"{url}.docx", {"ky": filed.code})
     assert docx.status_code == 200 and docx["Content-Type"] == export.CONTENT_TYPES["docx"]
     text = check_docx(docx.content, dashboard)
-    assert "UBND PHƯỜNG LÀO CAI" in text and "trên địa bàn phường Lào Cai" in text
-    assert "- Tổ CNS phường: mới thành lập – chưa có báo cáo đầu tiên (có trên hệ thống từ " in text
+    assert "PHƯỜNG LÀO CAI" in text and "trên địa bàn phường Lào Cai" in text
+    assert "Tổ CNS phường\nPhường Lào Cai\n(chưa có)\nMới thành lập\nchưa có" in text  # Phụ lục II
 
 
 def test_a_report_made_just_before_the_export_is_in_it(client_for, tree, people, rosters, filed):
@@ -267,19 +290,23 @@ def test_issuing_body_place_and_date(tree):
     assert (
         wording.issuing_body(tree.coc_leu) == "UBND PHƯỜNG LÀO CAI"
     )  # a village reports through its commune
-    assert wording.place_name(tree.na_lang) == "Lào Cai"
+    # The place is the issuing unit's own: a village's commune, the commune's name without "Xã".
+    assert wording.place_name(tree.na_lang) == wording.place_name(tree.muong_khuong) == "Mường Khương"
+    assert wording.place_name(tree.lao_cai) == "Lào Cai"
     hanoi = make_unit("01", "Thành phố Hà Nội", UnitKind.PROVINCE, division_type="thành phố trung ương")
     hoan_kiem = make_unit("00070", "Phường Hoàn Kiếm", UnitKind.COMMUNE, hanoi)
     assert wording.issuing_body(hanoi) == "UBND THÀNH PHỐ HÀ NỘI"
-    assert wording.place_name(hoan_kiem) == "Hà Nội"
+    assert wording.place_name(hoan_kiem) == "Hoàn Kiếm"
+    assert wording.place_name(make_unit("00071", "Phường 7", UnitKind.COMMUNE, hanoi)) == "Phường 7"
     assert wording.place_in_text(hanoi) == "thành phố Hà Nội"
     hcm = make_unit("79", "Thành phố Hồ Chí Minh", UnitKind.PROVINCE)
     assert wording.place_name(hcm) == "Thành phố Hồ Chí Minh"  # named after a person: kept whole
     # Nghị định 30: a zero before days under 10 and months 1 and 2 only.
     assert (
-        wording.date_line(tree.muong_khuong, datetime.date(2026, 3, 5)) == "Lào Cai, ngày 05 tháng 3 năm 2026"
+        wording.date_line("Mường Khương", datetime.date(2026, 3, 5))
+        == "Mường Khương, ngày 05 tháng 3 năm 2026"
     )
-    assert wording.date_line(tree.lao_cai, datetime.date(2026, 2, 14)) == "Lào Cai, ngày 14 tháng 02 năm 2026"
+    assert wording.date_line("Lào Cai", datetime.date(2026, 2, 14)) == "Lào Cai, ngày 14 tháng 02 năm 2026"
 
 
 def test_docx_form_page_numbers_from_page_two_rules_and_margins(tree, filed, tmp_path):
@@ -375,8 +402,22 @@ def test_docx_follow_up_names_each_leader_without_the_phone(tree, filed, tmp_pat
     )
     path = tmp_path / "phuong.docx"
     call_command("export_report", unit="2647", format="docx", output=str(path), stdout=io.StringIO())
-    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
-    lines = {line.split(":")[0]: line for line in text.splitlines() if line.startswith("- Tổ CNS")}
-    assert lines["- Tổ CNS Kim Tân lặng lẽ (Tổ dân phố Kim Tân)"].endswith("; tổ trưởng Hoàng Văn Lặng.")
-    assert lines["- Tổ CNS phường"].endswith("; chưa có tổ trưởng.")
-    assert "0977000111" not in text
+    doc = Document(str(path))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    appendix = next(t for t in doc.tables if t.rows[0].cells[1].text == "Tổ" and len(t.rows[0].cells) == 6)
+    assert [c.text for c in appendix.rows[0].cells] == [
+        "STT",
+        "Tổ",
+        "Thôn, xã",
+        "Tổ trưởng",
+        "Trạng thái",
+        "Báo cáo gần nhất",
+    ]
+    rows = {r.cells[1].text: [c.text for c in r.cells[2:]] for r in appendix.rows[1:]}
+    assert rows["Tổ CNS Kim Tân lặng lẽ"][:3] == [
+        "Tổ dân phố Kim Tân, Phường Lào Cai",
+        "Hoàng Văn Lặng",
+        "Mới thành lập",
+    ]
+    assert rows["Tổ CNS phường"][:2] == ["Phường Lào Cai", "(chưa có)"]
+    assert "0977000111" not in text + "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)

@@ -475,7 +475,7 @@ def test_an_unreadable_smartphone_value_is_an_error(tree):
 
 def test_a_village_with_two_active_teams_needs_the_team_name(rosters, tree):
     create_team(actor=None, unit=tree.coc_leu, name="Tổ CNS Cốc Lếu 2")
-    assert_only_error([row(village="Tổ dân phố Cốc Lếu")], 3, "có 2 tổ đang hoạt động, hãy ghi tên tổ")
+    assert_only_error([row(village="Tổ dân phố Cốc Lếu")], 3, "có 2 tổ, hãy ghi tên tổ")
 
 
 def test_a_team_is_found_by_its_folded_name_even_when_dissolved(rosters):
