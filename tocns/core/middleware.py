@@ -16,7 +16,11 @@ from tocns.core.text import CONTROL_CHARACTERS, strip_controls
 _ANY_IN_PATH = re.compile("[\x00-\x1f\x7f]")
 # The same, percent-encoded or raw, in a query string or a urlencoded body: most requests have none, and
 # this one search is all they pay.
-_ENCODED = re.compile(rb"%(?:0[0-8bcef]|1[0-9a-f]|7f)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", re.IGNORECASE)
+# Also U+FFFE and U+FFFF, as UTF-8 (EF BF BE/BF), percent-encoded or not (see core.text.CONTROL_CHARACTERS).
+_ENCODED = re.compile(
+    rb"%(?:0[0-8bcef]|1[0-9a-f]|7f)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|%ef%bf%b[ef]|\xef\xbf[\xbe\xbf]",
+    re.IGNORECASE,
+)
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

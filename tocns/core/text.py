@@ -63,9 +63,10 @@ def vi_key(text: str) -> tuple:
     return tuple(letters), tuple(tones), tuple(capitals), text
 
 
-# NUL and the other C0 controls but tab, newline and carriage return; DEL. Nobody types one; PostgreSQL
-# refuses NUL in any text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# NUL and the other C0 controls but tab, newline and carriage return; DEL; the non-characters U+FFFE and
+# U+FFFF and lone surrogates. Nobody types one; PostgreSQL refuses NUL in any text, and a Word file cannot
+# hold any of them (a letterhead saved with U+FFFE made every report of its commune fail).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:

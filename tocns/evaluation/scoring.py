@@ -18,13 +18,13 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db.models import BigIntegerField, Q, Sum
+from django.db.models import BigIntegerField, Max, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tocns.activities.models import TeamLastReport, TeamMonth, TeamWeek, TeamYear
+from tocns.activities.models import Activity, TeamLastReport, TeamMonth, TeamWeek, TeamYear
 from tocns.activities.totals import area_of
 from tocns.core.queries import plain_rows
 from tocns.teams.models import TeamStatus
@@ -93,7 +93,7 @@ class Period:
                 _("Năm %(y)s") % {"y": year},
                 str(year),
             )
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # OverflowError: a year past a C int (9999999999)
             raise ValueError(_("Kỳ không hợp lệ: dùng 2026-10, 2026-Q3 hoặc 2026.")) from None
 
     def months(self) -> list[datetime.date]:
@@ -143,7 +143,8 @@ def _day(raw) -> datetime.date | None:
         return None
     if isinstance(raw, str):
         raw = datetime.datetime.fromisoformat(raw).replace(tzinfo=datetime.UTC)
-    return timezone.localdate(raw) if timezone.is_aware(raw) else raw.date()
+    # The local day, converted here rather than by timezone.localdate (which tests pin to a fixed day).
+    return raw.astimezone(timezone.get_current_timezone()).date() if timezone.is_aware(raw) else raw.date()
 
 
 class Inputs(NamedTuple):
@@ -328,7 +329,23 @@ def score_teams(
             "team_id", flat=True
         ):
             weeks[team_id] = weeks.get(team_id, 0) + 1
-    last = dict(TeamLastReport.objects.filter(**by_last).values_list("team_id", "last_date"))
+    # A team's state is judged on the period's last day (today for a period still running): its last
+    # report by then, and teams entered in tocns after it left out (they did not exist for tocns then).
+    as_of = min(today, period.end)
+    if as_of < today:
+        teams = [t for t in teams if t.since is None or t.since <= as_of]
+        by_report = {"team_id__in": ids} if by_week.get("team_id__in") else {}
+        if path and path != "/" and not by_report:
+            by_report = {"unit_path__startswith": path}
+        last = dict(
+            Activity.objects.filter(**by_report, date__lte=as_of)
+            .order_by()
+            .values("team_id")
+            .annotate(last=Max("date"))
+            .values_list("team_id", "last")
+        )
+    else:
+        last = dict(TeamLastReport.objects.filter(**by_last).values_list("team_id", "last_date"))
     months_elapsed = max(1, len([m for m in period.months() if m <= end]))
     # Targets count reports from 1 January: the period's own when it starts then (a year, Q1, January).
     ytd_reports = reports if period.start == datetime.date(period.start.year, 1, 1) else None
@@ -336,7 +353,7 @@ def score_teams(
         ids, period, end, today, shares_filter=by_share, totals_filter=by_month, ytd_reports=ytd_reports
     )
     scores = []
-    grace_from = today - datetime.timedelta(days=weights.get("grace_days", GRACE_DAYS))
+    grace_from = as_of - datetime.timedelta(days=weights.get("grace_days", GRACE_DAYS))
     weight_list = tuple(weights[name] for name in PART_NAMES)
     for team in teams:
         pk, households = team.pk, team.unit.households
@@ -412,7 +429,7 @@ def _parts(inputs: Inputs) -> list[Part]:
         % {"m": inputs.targets[0], "n": inputs.targets[1]}
         if inputs.targets
         else "",
-        "capacity": _("%(t)s/%(n)s thành viên đã tập huấn, %(s)s/%(n)s có smartphone")
+        "capacity": _("%(t)s/%(n)s thành viên đã tập huấn, %(s)s/%(n)s có điện thoại thông minh")
         % {"t": inputs.crew[1], "s": inputs.crew[2], "n": inputs.crew[0]}
         if inputs.crew
         else _("tổ chưa có thành viên"),

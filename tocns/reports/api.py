@@ -13,7 +13,7 @@ from tocns.evaluation import scoring
 from tocns.teams import scope as team_scope
 from tocns.units.models import Unit
 
-from . import selectors
+from . import periods, selectors
 
 router = Router(tags=["số liệu"])
 
@@ -64,7 +64,7 @@ def team_states(
     except Http404:
         return Status(404, error_body("unit", _("Không tìm thấy đơn vị trong phạm vi của bạn.")))
     try:
-        chosen = scoring.Period.parse(period)
+        chosen = periods.parse(period)  # the pages' years: 2000 to ten years ahead
     except ValueError as error:
         return Status(422, error_body("period", str(error)))
     if state and state not in scoring.CLASS_ORDER:

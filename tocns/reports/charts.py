@@ -14,15 +14,19 @@ class Bar:
 
     @property
     def y(self) -> float:
-        return 90 - self.height
+        return BASE - self.height
 
     @property
     def value_y(self) -> float:
-        return self.y - 2
+        return self.y - 3
 
     @property
     def middle(self) -> float:
         return self.x + self.width / 2
+
+
+BASE = 96  # the bars stand on this line; their labels go under it, in 12-unit type (about 13 px on a phone)
+VALUES_UP_TO = 6  # bars whose values fit above them at that size; more, and the values are listed below
 
 
 def column_chart(points: list[tuple[str, int]], *, width: int = 300) -> dict:
@@ -32,7 +36,7 @@ def column_chart(points: list[tuple[str, int]], *, width: int = 300) -> dict:
         Bar(label=label, value=value, x=i * slot + slot * 0.15, width=slot * 0.7, height=80 * value / top)
         for i, (label, value) in enumerate(points)
     ]
-    return {"bars": bars, "width": width, "top": top}
+    return {"bars": bars, "width": width, "top": top, "values_on_bars": len(bars) <= VALUES_UP_TO}
 
 
 def share(part: int, whole: int) -> int:

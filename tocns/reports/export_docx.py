@@ -14,6 +14,7 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from tocns.catalogue.models import Content
+from tocns.core.text import strip_controls
 from tocns.training.selectors import period_training
 
 from . import narrative, selectors
@@ -151,7 +152,9 @@ def _paragraph(container, text="", *, bold=False, italic=False, underline=False,
     paragraph.paragraph_format.space_before = Pt(layout.get("before", 0))
     paragraph.paragraph_format.space_after = Pt(layout.get("after", 0))
     if text:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(
+            strip_controls(text)
+        )  # what a Word file cannot hold, typed before it was refused
         run.bold, run.italic, run.underline = bold, italic, underline
         if size:
             run.font.size = Pt(size)

@@ -7,6 +7,8 @@ from .models import Letterhead, ReportText
 from .services import LETTERHEAD_FIELDS, TEXT_FIELDS
 
 MAX_TEXT = 8000  # a section of a few pages; more belongs in an attached document
+MAX_RECIPIENTS = 30
+MAX_RECIPIENT = 300
 
 
 class LetterheadForm(forms.ModelForm):
@@ -20,10 +22,14 @@ class LetterheadForm(forms.ModelForm):
 
     def clean_recipients(self):
         lines = recipient_lines(self.cleaned_data["recipients"])
-        if len(lines) > 30:
-            raise forms.ValidationError(_("Nhiều nhất 30 nơi nhận."))
-        # Kept as typed lines without the dashes and stops the report adds.
-        return "\n".join(line[2:].rstrip(";.") for line in lines)
+        if len(lines) - 1 > MAX_RECIPIENTS:  # the filing line is not counted
+            raise forms.ValidationError(_("Nhiều nhất %(n)s nơi nhận.") % {"n": MAX_RECIPIENTS})
+        if any(len(line) > MAX_RECIPIENT for line in lines):
+            raise forms.ValidationError(
+                _("Mỗi nơi nhận nhiều nhất %(n)s ký tự: xuống dòng giữa hai nơi nhận.") % {"n": MAX_RECIPIENT}
+            )
+        # Kept as typed lines without the dashes and the stops the report adds ("v.v." keeps its own).
+        return "\n".join(line[2:-1] if not line.endswith("v.v.") else line[2:] for line in lines)
 
     def clean(self):
         data = super().clean()
@@ -41,6 +47,12 @@ class ReportTextForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in TEXT_FIELDS:
+            field = self.fields[name]
+            # A browser sends a line break as two characters (CR LF) where the box counted one: count as
+            # the person sees.
+            field.to_python = lambda value, read=field.to_python: read(
+                value.replace("\r\n", "\n") if isinstance(value, str) else value
+            )
             self.fields[name].max_length = MAX_TEXT
             self.fields[name].validators.append(MaxLengthValidator(MAX_TEXT))
             self.fields[name].help_text = _("Mỗi ý một dòng.")

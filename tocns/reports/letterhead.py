@@ -4,6 +4,7 @@ province's People's Committee (the provincial Ban Chỉ đạo is a Party body h
 own documents follow the Party's form); a commune's, a phường's and a đặc khu's from its Ủy ban nhân dân,
 the level below which there is no district since 1/7/2025."""
 
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -78,15 +79,27 @@ def letterhead_for(unit: Unit) -> Letterhead:
     return Letterhead.objects.filter(unit=unit).first() or default_for(unit)
 
 
+# The filing line: "Lưu: VT", "Lưu VT, VHXH" (not a recipient named Lưu: "Ông Lưu Văn Bình").
+FILING = re.compile(r"^lưu\s*(?::|vt\b)", re.IGNORECASE)
+
+
+def _bare(line: str) -> str:
+    """A recipient without the dash before it and the stop after it ("v.v." keeps its own)."""
+    line = line.strip().lstrip("-–•+ ").strip()
+    return re.sub(r"(?<!v\.v)[;,.\s]+$", "", line) if not line.endswith("v.v.") else line
+
+
 def recipient_lines(text: str) -> list[str]:
     """The recipients as the decree writes them: "- Bộ …;" each, the last "- Lưu: VT." (added when the
-    officer left it out), whatever dashes and stops were typed."""
-    lines = [line.strip().lstrip("-–•+ ").rstrip(" ;.,").strip() for line in text.splitlines()]
+    officer left it out; a filing line typed in the middle goes last), whatever dashes and stops were
+    typed."""
+    lines = [_bare(line) for line in text.splitlines()]
     lines = [line for line in lines if line]
-    keep = [line for line in lines if line.lower().startswith("lưu")]
-    lines = [line for line in lines if not line.lower().startswith("lưu")]
-    lines.append(keep[-1] if keep else KEEP_LINE)
-    return [f"- {line};" for line in lines[:-1]] + [f"- {lines[-1]}."]
+    filing = [line for line in lines if FILING.match(line)]
+    lines = [line for line in lines if not FILING.match(line)]
+    lines.append(filing[-1] if filing else KEEP_LINE)
+    last = lines[-1] if lines[-1].endswith(".") else f"{lines[-1]}."
+    return [f"- {line};" for line in lines[:-1]] + [f"- {last}"]
 
 
 @dataclass

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tocns.evaluation.scoring import Period
+
 
 class Authority(models.TextChoices):
     """How the signer signs (Nghị định 30/2020/NĐ-CP, Điều 13)."""
@@ -88,4 +90,4 @@ class ReportText(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "period"], name="one_report_text_per_period")]
 
     def __str__(self):
-        return f"{self.unit} {self.period}"
+        return f"{self.unit}, {Period.parse(self.period).label}"

@@ -39,8 +39,13 @@ def texts_for(unit, period: scoring.Period, board=None) -> Texts:
     if saved is not None:
         return Texts(saved.difficulties, saved.next_tasks, saved.proposals, True, "")
     before = ReportText.objects.filter(unit=unit, period=previous_code(period)).first()
-    if before is None:  # a year after quarters, a quarter after months: the latest written
-        before = ReportText.objects.filter(unit=unit).order_by("-updated_at").first()
+    if before is None:  # a year after quarters, a quarter after months: the latest period before this one
+        earlier = [
+            (scoring.Period.parse(row.period).start, row)
+            for row in ReportText.objects.filter(unit=unit).exclude(period=period.code)
+        ]
+        earlier = [(start, row) for start, row in earlier if start < period.start]
+        before = max(earlier, key=lambda pair: pair[0])[1] if earlier else None
     if before is not None:
         label = scoring.Period.parse(before.period).label
         return Texts(before.difficulties, before.next_tasks, before.proposals, False, label)

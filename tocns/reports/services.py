@@ -24,12 +24,12 @@ def _save(model, fields: list[str], *, actor, unit, data: dict, **key):
     """One row per key whoever saves at the same moment: the second save updates the row the first made,
     and the log has what each changed."""
     row, created = model.objects.select_for_update().get_or_create(unit=unit, **key)
-    before = None if created else audit.snapshot(row, fields)
+    before = None if created else audit.snapshot(row, fields)  # the key (a period) is in the entry's name
     for name in fields:
         setattr(row, name, data[name])
     row.updated_by = actor
     row.save()
-    after = {**key, **audit.snapshot(row, fields)}
+    after = audit.snapshot(row, fields)
     audit.record(
         actor=actor,
         action="create" if created else "update",

@@ -104,7 +104,7 @@ def test_each_class_with_its_reasons(frozen_today, tree, people, rosters):
     assert coc_leu.klass == scoring.EFFECTIVE and coc_leu.score >= 70
     assert "có báo cáo 4/5 tuần" in coc_leu.reasons
     assert "hỗ trợ 40 người / 320 hộ" in coc_leu.reasons
-    assert "2/2 thành viên đã tập huấn, 2/2 có smartphone" in coc_leu.reasons
+    assert "2/2 thành viên đã tập huấn, 2/2 có điện thoại thông minh" in coc_leu.reasons
     assert kim.klass == scoring.WEAK and kim.score < 50
     assert "có báo cáo 1/5 tuần" in kim.reasons and "hỗ trợ 1 người / 200 hộ" in kim.reasons
     assert na.klass == scoring.PAPER and na.reasons[0] == "không có báo cáo từ 02/09"
@@ -187,6 +187,7 @@ def test_targets_scoped_by_path_equal_those_of_the_teams_given(frozen_today, tre
         add_target(
             actor=None, plan=plan, indicator=indicator, service=service, value=value, split_to=split_to
         )
+    entered_long_ago()  # October is scored too: the teams must have existed then
     report(people.admin, rosters.coc_leu, TODAY, people=12)
     report(people.admin, kim_tan, TODAY - datetime.timedelta(days=3), people=2)
     # Cốc Lếu's VNeID share is 3 of the commune's 6 (by households): on pace at 327/365 of the year.

@@ -224,10 +224,15 @@ def test_the_officers_text_is_kept_per_period_prefilled_from_the_one_before(
     year = timezone.localdate().year
     url = f"/don-vi/{code}/noi-dung-bao-cao/"
 
-    # Nothing written yet: a draft from the figures (the silent Kim Tân team is new, the village lists).
+    # Nothing written yet: a draft from the figures (this quarter: the silent Kim Tân team is new).
+    today = timezone.localdate()
+    current = client.get(url, {"ky": f"{today.year}-Q{(today.month - 1) // 3 + 1}"})
+    assert (
+        "Hướng dẫn 1 tổ mới thành lập gửi báo cáo đầu tiên." in current.context["form"].initial["next_tasks"]
+    )
     first = client.get(url, {"ky": f"{year}-Q3"})
     assert first.status_code == 200 and "bản nháp soạn từ số liệu" in first.content.decode()
-    assert "Hướng dẫn 1 tổ mới thành lập gửi báo cáo đầu tiên." in first.context["form"].initial["next_tasks"]
+    assert "Tiếp tục hướng dẫn người dân" in first.context["form"].initial["next_tasks"]
     posted = client.post(
         f"{url}?ky={year}-Q3",
         {
@@ -283,3 +288,47 @@ def test_results_by_the_five_contents_name_each_figure_once(tree, places, tmp_pa
     assert "hướng dẫn 9 lượt sử dụng dịch vụ số" in got.text
     assert "Số lượt người được hỗ trợ (16) lớn hơn số lượt hướng dẫn (9)" in got.text
     assert "bình quân" in got.text and "Bình dân học vụ số" in got.text
+
+
+def test_what_officers_type_is_kept_as_they_meant_it(client_for, tree, places, tmp_path):
+    from tocns.reports.letterhead import recipient_lines
+
+    # A recipient named Lưu is a recipient; only "Lưu: VT…" is the filing line, and it goes last.
+    assert recipient_lines(
+        "Lưu: VT, VHXH\nÔng Lưu Văn Bình (để biết).\nLưu Quang Minh - Chủ tịch;\nCác đơn vị v.v."
+    ) == [
+        "- Ông Lưu Văn Bình (để biết);",
+        "- Lưu Quang Minh - Chủ tịch;",
+        "- Các đơn vị v.v.;",
+        "- Lưu: VT, VHXH.",
+    ]
+    client = client_for("commune_officer")
+    url = f"/don-vi/{tree.phuong_lao_cai.code}/mau-van-ban/"
+    fields = {
+        "body_above": "",
+        "body": "ỦY BAN NHÂN DÂN\nPHƯỜNG LÀO CAI",
+        "number_suffix": "BC-UBND",
+        "place": "Lào Cai",
+        "authority": "TM.",
+        "authority_of": "ỦY BAN NHÂN DÂN",
+        "signer_title": "CHỦ TỊCH",
+        "signer_name": "Nguyễn\ufffeVăn\uffffA",  # characters a Word file cannot hold
+        "recipients": "\n".join(f"Nơi nhận {n}" for n in range(30)),  # 30, and the filing line added
+    }
+    assert client.post(url, fields).status_code == 302
+    assert export(tree.phuong_lao_cai.code, tmp_path).signer[-1] == "NguyễnVănA"
+    assert client.post(url, {**fields, "recipients": "x" * 301}).status_code == 200  # one line, too long
+
+    # The box counts a line break once; the browser sends two characters: 2,000 lines of 3 letters fit.
+    text_url = f"/don-vi/{tree.phuong_lao_cai.code}/noi-dung-bao-cao/"
+    lines = "\r\n".join(["abc"] * 2000)  # 7,999 as seen, 9,998 as sent
+    assert (
+        client.post(text_url, {"difficulties": lines, "next_tasks": "", "proposals": ""}).status_code == 302
+    )
+
+    # A year no date can hold is an invalid period, not an error page; the API keeps the pages' years.
+    page = client.get(f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/", {"ky": "9999999999"})
+    assert page.status_code == 200 and "Kỳ không hợp lệ" in page.content.decode()
+    for period in ("9999999999", "9999", "1999"):
+        answer = client.get("/api/v1/team-states", {"unit": tree.phuong_lao_cai.code, "period": period})
+        assert answer.status_code == 422 and answer.json()["error"]["field"] == "period", period

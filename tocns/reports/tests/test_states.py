@@ -126,3 +126,30 @@ def test_the_province_page_from_kept_parts_says_the_same(client_for, tree, state
     ScoreWeights.objects.create(unit=tree.lao_cai, grace_days=30)
     board = client.get(f"/don-vi/{tree.lao_cai.code}/so-lieu/").context["board"]
     assert board.count("new") == 0 and board.count("paper") == 2 and board.grace_days == 30
+
+
+def test_a_past_period_judges_each_team_on_its_last_day(client_for, tree, people, rosters):
+    """A team that reported in December last year was "đang hoạt động" for last year, and is "chỉ trên
+    giấy" now; a team entered today did not exist for last year and is not counted in it."""
+    today = timezone.localdate()
+    last_year = today.year - 1
+    old = create_team(actor=None, unit=tree.kim_tan, name="Tổ CNS Kim Tân")
+    entered(old, (today - datetime.date(last_year, 11, 1)).days)
+    day = max(datetime.date(last_year, 12, 20), today - datetime.timedelta(days=360))
+    file_report(
+        actor=people.admin,
+        report_id=uuid.uuid4(),
+        data=ReportInput(team=old.pk, date=day, people_reached=3, outcomes=[OutcomeInput("vneid", 3, 1)]),
+    )
+    client = client_for("commune_officer")
+    url = f"/don-vi/{tree.phuong_lao_cai.code}/so-lieu/"
+    then = client.get(url, {"ky": str(last_year)}).context["board"]
+    assert (
+        then.teams == 1 and then.working == 1 and then.count("new") == 0
+    )  # Cốc Lếu, entered today: left out
+    now = client.get(url, {"ky": str(today.year)}).context["board"]
+    assert now.teams == 2 and now.count("paper") == 1 and now.count("new") == 1
+    body = client.get(
+        "/api/v1/team-states", {"unit": tree.phuong_lao_cai.code, "period": str(last_year)}
+    ).json()
+    assert (body["teams"], body["working"]) == (1, 1)
