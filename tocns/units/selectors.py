@@ -1,5 +1,7 @@
 """Reads of the unit tree. Callers pass a queryset already scoped by accounts.selectors."""
 
+from collections import Counter
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ def with_counts(units, on=None) -> list[Unit]:
     by_path = {}
     for unit in units:
         unit.commune_count = unit.village_count = unit.household_count = 0
+        unit.commune_kinds, unit.village_kinds = Counter(), Counter()
         by_path.setdefault(unit.path, []).append(unit)
     below = Unit.objects.current(on).filter(kind__in=[UnitKind.COMMUNE, UnitKind.VILLAGE])
     tops = [
@@ -38,15 +41,45 @@ def with_counts(units, on=None) -> list[Unit]:
         below = below.filter(scope)
     else:
         below = below.filter(path__startswith=_common_path(tops))
-    for path, kind, households in below.order_by().values_list("path", "kind", "households"):
+    rows = below.order_by().values_list("path", "kind", "households", "name", "division_type")
+    for path, kind, households, name, division_type in rows:
+        word = type_word(kind, name, division_type)
         for at in (*ancestors(path), path):
             for unit in by_path.get(at, ()):
                 if kind == UnitKind.COMMUNE:
                     unit.commune_count += 1
+                    unit.commune_kinds[word] += 1
                 else:
                     unit.village_count += 1
+                    unit.village_kinds[word] += 1
                     unit.household_count += households or 0
+    for unit in units:
+        unit.commune_words = kinds_text(unit.commune_kinds, COMMUNE_WORDS)
+        unit.village_words = kinds_text(unit.village_kinds, VILLAGE_WORDS)
     return units
+
+
+# The types a commune-level unit and a village-level one are named by, in the order they are counted.
+COMMUNE_WORDS = ("xã", "phường", "đặc khu", "thị trấn")
+VILLAGE_WORDS = ("thôn", "bản", "tổ dân phố", "khu phố", "ấp", "làng", "buôn", "xóm", "khóm", "tổ", "khu")
+
+
+def type_word(kind: str, name: str, division_type: str = "") -> str:
+    """What a unit is called by its type: "phường" for Phường Cốc Lếu, "tổ dân phố" for Tổ dân phố 3;
+    from its name, else its recorded type, else the level's usual word."""
+    words = COMMUNE_WORDS if kind == UnitKind.COMMUNE else VILLAGE_WORDS
+    lowered = name.lower()
+    for word in sorted(words, key=len, reverse=True):  # "tổ dân phố" before "tổ"
+        if lowered.startswith(word + " "):
+            return word
+    recorded = (division_type or "").lower()
+    return recorded if recorded in words else words[0]
+
+
+def kinds_text(counts: Counter, order: tuple) -> str:
+    """ "54 xã, 113 phường, 1 đặc khu": each type counted apart, in the usual order, none left out."""
+    known = [w for w in order if counts.get(w)] + sorted(w for w in counts if w not in order)
+    return ", ".join(f"{counts[w]:,}".replace(",", ".") + f" {w}" for w in known)
 
 
 MAX_PREFIXES = 20  # more units than this are read under their common ancestor (the country's: "/")

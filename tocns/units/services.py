@@ -53,10 +53,17 @@ class LoadResult:
 def _official_list():
     from vietnam_provinces import Province, Ward
 
+    # Names as written, one space between words: the official list has "Xã  Bắc Đông Quan" (10 such).
     for province in Province.iter_all():
-        yield f"{province.code.value:02d}", province.name, province.division_type.value, None
+        yield (
+            f"{province.code.value:02d}",
+            " ".join(province.name.split()),
+            province.division_type.value,
+            None,
+        )
     for ward in Ward.iter_all():
-        yield f"{ward.code.value:05d}", ward.name, ward.division_type.value, f"{ward.province_code.value:02d}"
+        code, parent = f"{ward.code.value:05d}", f"{ward.province_code.value:02d}"
+        yield code, " ".join(ward.name.split()), ward.division_type.value, parent
 
 
 @transaction.atomic

@@ -76,7 +76,7 @@ def test_roster_rules_are_explained_in_vietnamese(rosters, client_for):
     second_leader = client.post(url, member_form(role=MemberRole.LEADER))
     assert "Tổ đã có tổ trưởng (Nguyễn Văn Tổ)" in second_leader.text
     no_name = client.post(url, member_form(full_name=""))
-    assert "This field is required" not in no_name.text and "Trường này là bắt buộc" in no_name.text
+    assert "This field is required" not in no_name.text and "Cần điền mục này." in no_name.text
     assert rosters.coc_leu.members.count() == 2
 
 

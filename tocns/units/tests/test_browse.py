@@ -159,3 +159,18 @@ def test_unit_pages_count_in_a_fixed_number_of_queries(tree, client_for, django_
     with django_assert_max_num_queries(20):
         page = client.get(f"/don-vi/{tree.lao_cai.code}/")
     assert [c.village_count for c in page.context["children"]].count(1) == 7
+
+
+def test_official_names_have_one_space_and_units_are_counted_by_their_type(db):
+    from tocns.units.models import Unit, UnitKind
+    from tocns.units.selectors import with_counts
+    from tocns.units.services import load_official_units
+
+    load_official_units()
+    assert not Unit.objects.filter(name__contains="  ").exists()
+    assert Unit.objects.get(code="12745").name == "Xã Bắc Đông Quan"
+    hcm = with_counts([Unit.objects.get(code="79")])[0]
+    kinds = hcm.commune_kinds
+    assert sum(kinds.values()) == hcm.commune_count == 168 and set(kinds) == {"xã", "phường", "đặc khu"}
+    assert hcm.commune_words == f"{kinds['xã']} xã, {kinds['phường']} phường, {kinds['đặc khu']} đặc khu"
+    assert Unit.objects.filter(kind=UnitKind.PROVINCE).count() == 34
