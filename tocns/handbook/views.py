@@ -1,4 +1,5 @@
 import hashlib
+import re
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -97,8 +98,37 @@ def handout(request, slug: str):
     """An A4 page in large type for the notice board, with a QR back to the article."""
     article, _can_edit = _readable(request, slug)
     url = request.build_absolute_uri(reverse("handbook:detail", args=[article.slug]))
-    context = {"article": article, "steps": list(article.steps.all()), "url": url, "qr": qr_svg(url)}
-    return render(request, "handbook/handout.html", context)
+    texts = [step.text for step in article.steps.all()]
+    size, abridged = handout_size(article.summary, texts), False
+    if float(size) < HANDOUT_READABLE:  # too long for one page in type read from a step back: the gist
+        texts, abridged = [gist(text) for text in texts], True
+        size = handout_size(article.summary, texts)
+    context = {"article": article, "texts": texts, "abridged": abridged, "url": url, "qr": qr_svg(url)}
+    return render(request, "handbook/handout.html", {**context, "size": size})
+
+
+HANDOUT_FULL = 800  # characters of summary and steps that fit one A4 page in the largest type
+HANDOUT_LARGEST, HANDOUT_READABLE = 17.0, 11.5  # points; below the second, the handout gives each step's gist
+
+
+def handout_size(summary: str, texts: list[str]) -> str:
+    """The steps' type size (pt) that keeps the handout on one A4 page: the largest for a short article,
+    smaller as the text grows (the area a letter takes goes with the square of its size). Checked on
+    every article of the handbook's content by printing it in Chromium (handbook/tests/test_handout_print.py)."""
+    length = len(summary) + sum(len(text) + 60 for text in texts)  # 60: a step's own line and gap
+    return f"{HANDOUT_LARGEST * min(1.0, (HANDOUT_FULL / max(length, 1)) ** 0.5):.1f}"
+
+
+def gist(text: str, most: int = 170) -> str:
+    """A step's first sentence (a question's question and the first sentence of its answer), for a long
+    article's handout; the whole step is one scan of the QR away."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].startswith("Hỏi:"):
+        return lines[0] + "\n" + gist(" ".join(lines[1:]), most)
+    flat = " ".join(lines)
+    match = re.match(r"(.{30,}?[.!?])(?:\s|$)", flat)
+    first = match.group(1) if match else flat
+    return first if len(first) <= most else first[: most - 1].rsplit(" ", 1)[0] + "…"
 
 
 @_with_login
