@@ -19,7 +19,7 @@ CONTENT_OF = {
 }
 
 SERVICES = [
-    ("vneid", "Định danh điện tử mức 2 (VNeID)", "VNeID", "đã kích hoạt"),
+    ("vneid", "Định danh điện tử mức độ 2 (VNeID)", "VNeID", "đã kích hoạt"),
     ("public_services", "Dịch vụ công trực tuyến", "Dịch vụ công", "đã nộp hồ sơ"),
     ("vssid", "Bảo hiểm xã hội số (VssID)", "VssID", "đã cài đặt"),
     ("health_book", "Sổ sức khỏe điện tử", "Sổ sức khỏe", "đã kích hoạt"),

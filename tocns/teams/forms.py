@@ -49,10 +49,11 @@ class MemberForm(forms.ModelForm):
             "skill_level": forms.Select(
                 choices=[
                     ("", "—"),
-                    (1, _("1 — mới bắt đầu")),
-                    (2, _("2 — dùng được điện thoại thông minh")),
-                    (3, _("3 — tự dùng được dịch vụ công trực tuyến")),
-                    (4, _("4 — hướng dẫn được người khác")),
+                    # The same four levels, in the same words, as a member's self-assessment per skill area.
+                    (1, _("1 · Chưa biết dùng")),
+                    (2, _("2 · Dùng được khi có người chỉ")),
+                    (3, _("3 · Tự dùng được")),
+                    (4, _("4 · Hướng dẫn được người khác")),
                 ]
             ),
         }
