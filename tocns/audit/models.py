@@ -1,4 +1,6 @@
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -13,7 +15,7 @@ ACTION_LABELS = {
     "rename": _("đổi tên"),
     "merge": _("sáp nhập"),
     "grant": _("phân quyền"),
-    "revoke": _("thu hồi quyền"),
+    "revoke": _("thu hồi"),
     "leave": _("rời tổ"),
     "reissue_card": _("cấp lại thẻ"),
     "issue_code": _("cấp mã kích hoạt"),
@@ -72,6 +74,12 @@ FIELD_LABELS = {
     "difficulties": _("khó khăn, vướng mắc"),
     "next_tasks": _("nhiệm vụ thời gian tới"),
     "proposals": _("đề xuất, kiến nghị"),
+    "course": _("khóa tập huấn"),
+    "enrolled": _("ghi danh"),
+    "present": _("có mặt"),
+    "issuer_name": _("tên đơn vị cấp"),
+    "number": _("số chứng nhận"),
+    "revoked_reason": _("lý do thu hồi"),
 }
 # Where one field name means different things on different objects.
 OBJECT_FIELD_LABELS = {
@@ -111,19 +119,56 @@ class AuditEntry(models.Model):
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.action)
 
-    def changed_fields(self) -> list[tuple[str, object, object]]:
-        """(label, before, after) for each field that changed."""
+    def _model(self):
+        """The model the entry is about (its type is the model's name), or None for one that is gone."""
+        return next((m for m in apps.get_models() if m._meta.model_name == self.object_type), None)
+
+    @property
+    def object_label(self) -> str:
+        """What was changed, in words: "thành viên", "tổ", "đơn vị"."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model is not None else ""
+
+    @property
+    def sentence(self) -> str:
+        """Who did what to what: "canbo.xa sửa thành viên “Lò Thị Mai”"."""
+        what = f"{self.object_label} “{self.object_repr}”" if self.object_label else f"“{self.object_repr}”"
+        return f"{self.actor_name} {self.action_label} {what}"
+
+    def _label(self, key: str, model) -> str:
+        label = OBJECT_FIELD_LABELS.get((self.object_type, key)) or FIELD_LABELS.get(key)
+        if label is None and model is not None:
+            try:
+                label = getattr(model._meta.get_field(key), "verbose_name", None)  # a relation has none
+            except FieldDoesNotExist:
+                label = None
+        return str(label or key.replace("_", " "))
+
+    def changed_fields(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) for each field that changed, as a person reads them: Vietnamese labels,
+        "có"/"không" for yes and no, years and counts as written ("1990", not "1.990"), "—" for nothing."""
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        model = self._model()
         return [
-            (
-                OBJECT_FIELD_LABELS.get((self.object_type, k)) or FIELD_LABELS.get(k, k),
-                before.get(k),
-                after.get(k),
-            )
+            (self._label(k, model), _shown(before.get(k)), _shown(after.get(k)))
             for k in keys
             if before.get(k) != after.get(k)
         ]
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_("có"))
+    if value is False:
+        return str(_("không"))
+    if isinstance(value, list | tuple):
+        return "; ".join(_shown(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+    return str(value)
 
 
 class Retention(models.Model):

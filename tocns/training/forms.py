@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Course, Session, SkillArea
+from .models import CertificateSettings, Course, Session, SkillArea
 
 LEVELS = [
     ("", _("— chưa tự đánh giá —")),
@@ -37,3 +37,13 @@ class SelfAssessmentForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), max_length=200)
+
+
+class CertificateSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CertificateSettings
+        fields = ["issuer_name", "signer_title", "signer_name"]
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer_name"].widget.attrs["placeholder"] = unit.name

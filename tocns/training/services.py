@@ -5,8 +5,8 @@ import secrets
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,23 +14,40 @@ from tocns.audit import services as audit
 from tocns.core import stamps
 from tocns.teams.models import Member
 
-from .models import Certificate, Course, Enrolment, Question, QuizAttempt, SelfAssessment, Session, SkillArea
+from .models import (
+    Certificate,
+    CertificateCounter,
+    CertificateSettings,
+    Course,
+    Enrolment,
+    Question,
+    QuizAttempt,
+    SelfAssessment,
+    Session,
+    SkillArea,
+)
 
 CONTENT = Path(__file__).resolve().parent / "content" / "courses.json"
 
 
 @transaction.atomic
 def load_courses(*, path: Path = CONTENT, update: bool = False) -> dict:
-    """Courses a fresh install starts with; a course already there keeps its questions unless update."""
+    """Courses a fresh install starts with; a course already there keeps its questions unless update. A
+    course loaded before courses named their framework groups gets them (nothing else of it changes)."""
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for item in json.loads(path.read_text(encoding="utf-8")):
         course = Course.objects.filter(code=item["code"]).first()
         if course is not None and not update:
+            if not course.framework_groups and item.get("framework_groups"):
+                course.framework_groups = item["framework_groups"]
+                course.full_clean()
+                course.save(update_fields=["framework_groups"])
             counts["unchanged"] += 1
             continue
         counts["updated" if course else "created"] += 1
         course = course or Course(code=item["code"])
         course.area, course.title = item["area"], item["title"]
+        course.framework_groups = item.get("framework_groups", [])
         course.description, course.pass_mark = item.get("description", ""), item.get("pass_mark", 70)
         course.full_clean()
         course.save()
@@ -105,7 +122,7 @@ def mark_attendance(*, actor, session: Session, present_ids: set[int]) -> int:
     )
     for enrolment in enrolments:
         if enrolment.attended:
-            maybe_certify(member=enrolment.member, course=session.course)
+            maybe_certify(actor=actor, member=enrolment.member, course=session.course)
     return sum(1 for e in enrolments if e.attended)
 
 
@@ -142,20 +159,119 @@ def take_quiz(*, actor, member, course: Course, answers: dict[int, int]) -> Quiz
         taken_by=actor,
     )
     if passed:
-        maybe_certify(member=member, course=course)
+        maybe_certify(actor=actor, member=member, course=course)
     return attempt
 
 
-def maybe_certify(*, member, course: Course) -> Certificate | None:
-    """A certificate once the member both attended a class of the course and passed its quiz."""
+@transaction.atomic
+def maybe_certify(*, actor=None, member, course: Course) -> Certificate | None:
+    """A certificate once the member both attended a class of the course and passed its quiz, issued by
+    the unit that organised the latest class of the course they attended."""
     live = Certificate.objects.filter(member=member, course=course, revoked_at__isnull=True).first()
     if live:
         return live
-    attended = Enrolment.objects.filter(member=member, session__course=course, attended=True).exists()
+    session = _attended_session(member, course)
     passed = QuizAttempt.objects.filter(member=member, course=course, passed=True).exists()
-    if not (attended and passed):
+    if session is None or not passed:
         return None
-    return Certificate.objects.create(member=member, course=course, token=secrets.token_urlsafe(18))
+    certificate = Certificate(member=member, course=course, token=secrets.token_urlsafe(18))
+    _fill_issue(certificate, session.unit)
+    certificate.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=certificate,
+        unit_path=member.team.unit.path,
+        after=audit.snapshot(certificate, ["course", "issuer_name", "number", "signer_title", "signer_name"]),
+    )
+    return certificate
+
+
+def _attended_session(member, course: Course) -> Session | None:
+    enrolment = (
+        Enrolment.objects.filter(member=member, session__course=course, attended=True)
+        .select_related("session__unit")
+        .order_by("-session__date", "-pk")
+        .first()
+    )
+    return enrolment.session if enrolment else None
+
+
+def _fill_issue(certificate: Certificate, unit) -> None:
+    """The issuing unit, its name, the next number of its year and its signer, as set today."""
+    chosen = CertificateSettings.objects.filter(unit=unit).first() or CertificateSettings(unit=unit)
+    # The year it was issued: a certificate numbered after the fact keeps its own year.
+    year = (
+        timezone.localtime(certificate.issued_at).year if certificate.issued_at else timezone.localdate().year
+    )
+    certificate.issuer = unit
+    certificate.issuer_name = chosen.issuer_name or unit.name
+    certificate.number = f"{_next_number(unit, year)}/{year}"
+    certificate.signer_title, certificate.signer_name = chosen.signer_title, chosen.signer_name
+
+
+def _next_number(unit, year: int) -> int:
+    """Claims the unit's next number for the year. The UPDATE locks the counter's row until the
+    transaction ends, so two certificates issued at once get two numbers."""
+    with transaction.atomic():
+        counter = CertificateCounter.objects.filter(unit=unit, year=year)
+        if not counter.update(last=F("last") + 1):
+            try:
+                with transaction.atomic():
+                    CertificateCounter.objects.create(unit=unit, year=year, last=1)
+                    return 1
+            except IntegrityError:  # another transaction made the year's counter first
+                counter.update(last=F("last") + 1)
+        return counter.values_list("last", flat=True).get()
+
+
+@transaction.atomic
+def complete_certificate(certificate: Certificate) -> Certificate:
+    """Issuer, number and signer for a certificate made without them (the demo data makes certificates in
+    bulk): the unit of the latest class of the course the member attended, numbered when first shown."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.number:
+        return certificate
+    session = _attended_session(certificate.member, certificate.course)
+    if session is None:
+        return certificate  # nothing says who organised the class: left as it is
+    _fill_issue(certificate, session.unit)
+    certificate.save(update_fields=["issuer", "issuer_name", "number", "signer_title", "signer_name"])
+    audit.record(
+        actor=None,
+        action="update",
+        obj=certificate,
+        unit_path=certificate.member.team.unit.path,
+        after=audit.snapshot(certificate, ["issuer_name", "number", "signer_title", "signer_name"]),
+    )
+    return certificate
+
+
+CERTIFICATE_SETTINGS_FIELDS = ["issuer_name", "signer_title", "signer_name"]
+
+
+@transaction.atomic
+def save_certificate_settings(*, actor, unit, data: dict) -> CertificateSettings:
+    """What the unit's next certificates say about who issues and signs them; ones already issued keep
+    what they said."""
+    chosen = CertificateSettings.objects.select_for_update().filter(unit=unit).first()
+    created = chosen is None
+    chosen = chosen or CertificateSettings(unit=unit)
+    before = None if created else audit.snapshot(chosen, CERTIFICATE_SETTINGS_FIELDS)
+    for name in CERTIFICATE_SETTINGS_FIELDS:
+        setattr(chosen, name, (data.get(name) or "").strip())
+    chosen.updated_by = actor
+    chosen.full_clean()
+    chosen.save()
+    audit.record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=chosen,
+        unit_path=unit.path,
+        before=before,
+        after=audit.snapshot(chosen, CERTIFICATE_SETTINGS_FIELDS),
+    )
+    return chosen
 
 
 @transaction.atomic

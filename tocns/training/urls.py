@@ -12,5 +12,6 @@ urlpatterns = [
     path("tap-huan/chung-nhan/<int:pk>/", views.certificate, name="certificate"),
     path("don-vi/<str:code>/tap-huan/", views.unit_coverage, name="coverage"),
     path("don-vi/<str:code>/tap-huan/lop-moi/", views.session_create, name="session_create"),
+    path("don-vi/<str:code>/tap-huan/nguoi-ky/", views.certificate_settings, name="certificate_settings"),
     path("chung-nhan/<str:token>", views.verify, name="verify"),
 ]

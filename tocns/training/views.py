@@ -15,15 +15,17 @@ from tocns.teams import scope as team_scope
 from tocns.teams.models import TeamStatus
 
 from . import scope, selectors, services
-from .forms import RevokeForm, SelfAssessmentForm, SessionForm
-from .models import Certificate, Course, QuizAttempt, SelfAssessment
+from .forms import CertificateSettingsForm, RevokeForm, SelfAssessmentForm, SessionForm
+from .models import Certificate, CertificateSettings, Course, QuizAttempt, SelfAssessment, SkillArea
 
 
 @login_required
 def index(request):
     today = timezone.localdate()
+    areas = list(SkillArea.values)
+    courses = sorted(Course.objects.filter(is_active=True), key=lambda c: (areas.index(c.area), c.title))
     context = {
-        "courses": Course.objects.filter(is_active=True),
+        "courses": courses,
         "upcoming": scope.sessions_for(request.user)
         .filter(date__gte=today)
         .select_related("course", "unit")
@@ -140,6 +142,7 @@ def session(request, pk: int):
         "others": len(enrolments) - len(shown),
     }
     if can_run:
+        context["signer"] = CertificateSettings.objects.filter(unit=session.unit).first()
         context["teams"] = (
             team_scope.teams_for(request.user)
             .filter(unit__path__startswith=session.unit_path, status=TeamStatus.ACTIVE)
@@ -173,10 +176,10 @@ def profile(request, pk: int):
 
 @login_required
 def certificate(request, pk: int):
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("course", "member__team__unit__parent"), pk=pk
-    )
+    certificate = get_object_or_404(Certificate.objects.select_related("course", "issuer"), pk=pk)
     member, _can_edit = team_scope.member_for(request.user, certificate.member_id)
+    if not certificate.number:
+        certificate = services.complete_certificate(certificate)
     can_revoke = access.covers(request.user, member.team.unit.path, officer_only=True)
     form = RevokeForm(request.POST or None)
     if request.method == "POST":
@@ -189,27 +192,52 @@ def certificate(request, pk: int):
             messages.success(request, _("Đã thu hồi chứng nhận."))
             return redirect("training:certificate", pk=pk)
     url = request.build_absolute_uri(reverse("training:verify", args=[certificate.token]))
+    issuer = certificate.issuer
     context = {
         "certificate": certificate,
         "member": member,
         "url": url,
         "qr": qr_svg(url),
         "can_revoke": can_revoke,
+        "can_set_signer": issuer is not None and access.covers(request.user, issuer.path, officer_only=True),
         "form": form,
     }
     return render(request, "training/certificate.html", context)
 
 
 def verify(request, token: str):
-    """Public: is this certificate real? Shows the name and course only; nothing else personal."""
+    """Public: is this certificate real? Shows the name, the course, the issuing unit and the number;
+    nothing else personal. A token that matches nothing is a 404, as an unknown member card's is."""
     certificate = (
         Certificate.objects.select_related("course", "member").filter(token=token).first()
         if len(token) < 60
         else None
     )
-    response = render(request, "training/verify.html", {"certificate": certificate})
+    response = render(
+        request,
+        "training/verify.html",
+        {"certificate": certificate},
+        status=404 if certificate is None else 200,
+    )
     response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def certificate_settings(request, code: str):
+    """Who the certificates of the unit's classes name as issuer and signer; set by its officers."""
+    unit, can_edit = access.unit_for(request.user, code)
+    if not can_edit:
+        raise PermissionDenied
+    current = CertificateSettings.objects.filter(unit=unit).first()
+    form = CertificateSettingsForm(request.POST or None, instance=current, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        services.save_certificate_settings(actor=request.user, unit=unit, data=form.cleaned_data)
+        messages.success(request, _("Đã lưu người ký chứng nhận."))
+        return redirect("training:coverage", code=unit.code)
+    context = {"unit": unit, "form": form, "saved": current is not None}
+    return render(request, "training/certificate_settings.html", context)
 
 
 @login_required

@@ -259,7 +259,24 @@ WALK = [
         lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tap-huan/lop-moi/",
         expect(302, **({**COMMUNE_IN_SCOPE})),
     ),
+    # Who the certificates of a unit's classes name as issuer and signer: that unit's officers.
+    (
+        "training:certificate_settings",
+        lambda t: f"/don-vi/{t.phuong_lao_cai.code}/tap-huan/nguoi-ky/",
+        expect(302, **COMMUNE_IN_SCOPE),
+    ),
+    (
+        "training:certificate_settings",
+        lambda t: f"/don-vi/{t.coc_leu.code}/tap-huan/nguoi-ky/",
+        expect(302, **TEAM_MANAGERS),
+    ),
     ("training:verify", lambda t: f"/chung-nhan/{t.certificate.token}", EVERYONE_200),
+    # A token that matches no certificate is not found, as an unknown member card is.
+    (
+        "training:verify",
+        lambda t: "/chung-nhan/khong-phai-ma-that-123",
+        expect(404, **{n: 404 for n in ROLE_NAMES}),
+    ),
     # The admin sees the country; others are sent to their own units' dashboard (no role: nothing to see).
     (
         "reports:national",
@@ -524,3 +541,73 @@ def _text(response) -> str:
         return "\n".join([p.text for p in document.paragraphs] + cells)
     # The CSRF token is 64 random letters and digits: once in a while it holds "1931" (CI failed so once).
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", raw.decode(errors="replace"))
+
+
+# English words a person must not meet on a page or in a file, and the marks of a raw value: a field name
+# (birth_year), a Python value (None, True, False), a period's code (2026-Q1).
+FORBIDDEN_WORDS = [
+    "smartphone",
+    "dashboard",
+    "submit",
+    "password",
+    "username",
+    "login",
+    "logout",
+    "email",
+    "none",
+    "true",
+    "false",
+    "null",
+    "undefined",
+    "error",
+    "field",
+    "required",
+    "invalid",
+    "page",
+    "next",
+    "previous",
+    "upload",
+    "download",
+    "report",
+    "team",
+    "member",
+]
+RAW_MARKS = re.compile(
+    r"\b(?:" + "|".join(FORBIDDEN_WORDS) + r")\b|\b[a-z]+_[a-z_]+\b|\b20\d\d-Q[1-4]\b", re.IGNORECASE
+)
+
+
+def _visible(response) -> str:
+    """The words a person reads: a page's text and the attributes shown or read aloud (title, alt,
+    aria-label, placeholder, value of buttons), without scripts, styles, URLs or hidden values."""
+    import html
+
+    text = _text(response)
+    if "html" not in response.get("Content-Type", ""):
+        return text
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.DOTALL | re.IGNORECASE)
+    shown = re.findall(r'\b(?:title|alt|aria-label|placeholder)="([^"]*)"', text)
+    shown += re.findall(r'<button[^>]*\bvalue="[^"]*"[^>]*>', "")  # values of buttons are sent, not shown
+    text = re.sub(r"<[^>]+>", " ", text)
+    return html.unescape(text + "\n" + "\n".join(shown))
+
+
+@pytest.mark.parametrize("user_name", ["anonymous", "admin", "commune_officer", "team_member"])
+def test_no_english_word_or_raw_value_on_any_page(user_name, tree, people, rosters, client_for):
+    client = client_for(user_name)
+    places = Places(tree, rosters, people)
+    found = []
+    for url_name, build, expected in WALK:
+        if expected[user_name] != 200 or url_name.startswith("api:"):  # the API speaks JSON to programs
+            continue
+        url = build(places)
+        response = client.get(url)
+        kind = response.get("Content-Type", "")
+        if not any(k in kind for k in ("html", "spreadsheetml", "wordprocessingml")):
+            continue
+        text = _visible(response)
+        for match in RAW_MARKS.finditer(text):
+            found.append(f"{url_name} {url}: “{match.group(0)}”")
+        if user_name == "anonymous" and re.search(r"\btocns\b", text, re.IGNORECASE):
+            found.append(f"{url_name} {url}: the project's internal name, shown to a citizen")
+    assert not found, "\n".join(sorted(set(found)))
