@@ -132,8 +132,14 @@ class AuditEntry(models.Model):
     @property
     def sentence(self) -> str:
         """Who did what to what: "canbo.xa sửa thành viên “Lò Thị Mai”"."""
-        what = f"{self.object_label} “{self.object_repr}”" if self.object_label else f"“{self.object_repr}”"
-        return f"{self.actor_name} {self.action_label} {what}"
+        label, action = self.object_label, str(self.action_label)
+        # "phân quyền" is both the act and the thing: said once.
+        what = (
+            f"{label} “{self.object_repr}”"
+            if label and not action.endswith(label)
+            else f"“{self.object_repr}”"
+        )
+        return f"{self.actor_name} {action} {what}"
 
     def _label(self, key: str, model) -> str:
         label = OBJECT_FIELD_LABELS.get((self.object_type, key)) or FIELD_LABELS.get(key)

@@ -16,6 +16,23 @@ class UnitKind(models.TextChoices):
     VILLAGE = "village", _("Thôn/bản/tổ dân phố")
 
 
+# The types a commune-level unit and a village-level one are named by, in the order they are counted.
+COMMUNE_WORDS = ("xã", "phường", "đặc khu", "thị trấn")
+VILLAGE_WORDS = ("thôn", "bản", "tổ dân phố", "khu phố", "ấp", "làng", "buôn", "xóm", "khóm", "tổ", "khu")
+
+
+def type_word(kind: str, name: str, division_type: str = "") -> str:
+    """What a unit is called by its type: "phường" for Phường Cốc Lếu, "tổ dân phố" for Tổ dân phố 3;
+    from its name, else its recorded type, else the level's usual word."""
+    words = COMMUNE_WORDS if kind == UnitKind.COMMUNE else VILLAGE_WORDS
+    lowered = name.lower()
+    for word in sorted(words, key=len, reverse=True):  # "tổ dân phố" before "tổ"
+        if lowered.startswith(word + " "):
+            return word
+    recorded = (division_type or "").lower()
+    return recorded if recorded in words else words[0]
+
+
 def valid_on(valid_from, valid_to, on) -> bool:
     """Whether a unit valid from ``valid_from`` to ``valid_to`` (either None: open) exists on ``on``."""
     return (valid_from is None or valid_from <= on) and (valid_to is None or valid_to >= on)
@@ -97,6 +114,21 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def type_label(self) -> str:
+        """What the unit is, as its own name or type says: "Xã", "Phường", "Đặc khu", "Tổ dân phố", "Tỉnh"."""
+        if self.kind in (UnitKind.COMMUNE, UnitKind.VILLAGE):
+            word = type_word(self.kind, self.name, self.division_type)
+        elif self.kind == UnitKind.PROVINCE:
+            word = (
+                "thành phố"
+                if self.name.startswith("Thành phố") or self.division_type.startswith("thành phố")
+                else "tỉnh"
+            )
+        else:
+            return str(self.get_kind_display())
+        return word[:1].upper() + word[1:]
 
     @property
     def is_current(self) -> bool:

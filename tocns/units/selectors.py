@@ -8,7 +8,7 @@ from django.utils import timezone
 from tocns.core.queries import vi_order
 from tocns.core.text import search_words
 
-from .models import Unit, UnitChangeLink, UnitKind
+from .models import COMMUNE_WORDS, VILLAGE_WORDS, Unit, UnitChangeLink, UnitKind, type_word
 from .paths import ancestors
 
 
@@ -57,23 +57,6 @@ def with_counts(units, on=None) -> list[Unit]:
         unit.commune_words = kinds_text(unit.commune_kinds, COMMUNE_WORDS)
         unit.village_words = kinds_text(unit.village_kinds, VILLAGE_WORDS)
     return units
-
-
-# The types a commune-level unit and a village-level one are named by, in the order they are counted.
-COMMUNE_WORDS = ("xã", "phường", "đặc khu", "thị trấn")
-VILLAGE_WORDS = ("thôn", "bản", "tổ dân phố", "khu phố", "ấp", "làng", "buôn", "xóm", "khóm", "tổ", "khu")
-
-
-def type_word(kind: str, name: str, division_type: str = "") -> str:
-    """What a unit is called by its type: "phường" for Phường Cốc Lếu, "tổ dân phố" for Tổ dân phố 3;
-    from its name, else its recorded type, else the level's usual word."""
-    words = COMMUNE_WORDS if kind == UnitKind.COMMUNE else VILLAGE_WORDS
-    lowered = name.lower()
-    for word in sorted(words, key=len, reverse=True):  # "tổ dân phố" before "tổ"
-        if lowered.startswith(word + " "):
-            return word
-    recorded = (division_type or "").lower()
-    return recorded if recorded in words else words[0]
 
 
 def kinds_text(counts: Counter, order: tuple) -> str:

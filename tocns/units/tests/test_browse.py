@@ -174,3 +174,17 @@ def test_official_names_have_one_space_and_units_are_counted_by_their_type(db):
     assert sum(kinds.values()) == hcm.commune_count == 168 and set(kinds) == {"xã", "phường", "đặc khu"}
     assert hcm.commune_words == f"{kinds['xã']} xã, {kinds['phường']} phường, {kinds['đặc khu']} đặc khu"
     assert Unit.objects.filter(kind=UnitKind.PROVINCE).count() == 34
+
+
+def test_a_unit_is_named_by_its_own_type(tree, client_for):
+    from tocns.conftest import make_unit
+
+    assert (tree.lao_cai.type_label, tree.muong_khuong.type_label, tree.phuong_lao_cai.type_label) == (
+        "Tỉnh",
+        "Xã",
+        "Phường",
+    )
+    assert (tree.coc_leu.type_label, tree.na_lang.type_label) == ("Tổ dân phố", "Thôn")
+    assert make_unit("11959", "Đặc khu Cát Hải", "commune", tree.lao_cai).type_label == "Đặc khu"
+    page = client_for("commune_officer").get(f"/don-vi/{tree.phuong_lao_cai.code}/").content.decode()
+    assert "Phường · mã 02647" in page and "Xã/phường/đặc khu ·" not in page
