@@ -3,8 +3,9 @@
 The handbook's search box (``tocns/handbook/views.py:index`` with ``?q=``) runs, for one page of results:
 ``articles_for(user)`` (the published articles the reader may see) and ``counted_page`` over
 ``selectors.search_page(articles, query, offset, 20)``: one statement ranks the matching ids (each query
-word looked up in the ``ArticleTerm`` index, the words' article sets intersected; ranked by whole phrase in
-the title, title words hit, title length, title, id) with the number of matches riding on each row as
+word, its synonyms and the pairs of neighbouring words looked up in the ``ArticleTerm`` index; an article
+may miss one word in three; ranked by words held, words in order, words in the title, title length, title,
+id: see docs/architecture.md, Handbook) with the number of matches riding on each row as
 ``COUNT(*) OVER ()`` for "N bài khớp", then the 20 articles of the page by id, then the prefetch of their
 services (skipped when the page is empty). This script runs exactly that, in this process, and times it;
 template rendering, the session and the sign-in are not part of it (the reader's roles are loaded once
@@ -349,7 +350,6 @@ def check(readers: dict, problems: list[str], ranks: dict) -> None:
         ]
         for query in QUERIES:
             words = search_words(query)[:8]
-            phrase = " ".join(words)
 
             def holds(text: str, words=words) -> bool:
                 # Whole words, punctuation aside; the last query word may be the start of one (someone
@@ -358,21 +358,19 @@ def check(readers: dict, problems: list[str], ranks: dict) -> None:
                 *whole, last = words
                 return all(w in present for w in whole) and any(t.startswith(last) for t in present)
 
-            def key(folded: str, title: str, words=words, phrase=phrase):
-                hits = sum(1 for w in words if w in folded)  # a substring of the folded title, as ranked
-                return (phrase not in folded, -hits, len(title))
-
-            expected = [r for r in readable if holds(r[3])]
-            keys = sorted(key(r[2], r[1]) for r in expected)
+            expected = {r[0] for r in readable if holds(r[3])}
             results = search(articles_for(user), query)
             texts = dict(Article.objects.values_list("slug", "search_text"))
             got = [(a.slug, texts[a.slug], a.audience, a.status, a.title_folded, a.title) for a in results]
             label = f"“{query}” for the {reader}"
-            if len(got) != len(expected):
-                problems.append(f"{label}: {len(got)} results, {len(expected)} articles hold every word")
-            missing = [g[0] for g in got if not holds(g[1])]
-            if missing:
-                problems.append(f"{label}: {len(missing)} results lack a word, e.g. {missing[0]}")
+            # Since issue 21 a query may miss one word in three, and synonyms count: every article holding
+            # every word is found, and ranks before every article that misses one.
+            lost = expected - {g[0] for g in got}
+            if lost:
+                problems.append(f"{label}: {len(lost)} articles hold every word but are not found")
+            whole = [g[0] in expected for g in got]
+            if whole != sorted(whole, reverse=True):
+                problems.append(f"{label}: an article missing a word ranks before one holding them all")
             hidden = [
                 g[0]
                 for g in got
@@ -383,9 +381,6 @@ def check(readers: dict, problems: list[str], ranks: dict) -> None:
             count, page = search_page(articles_for(user), query)
             if count != len(got) or [a.slug for a in page] != [g[0] for g in got[:PAGE_SIZE]]:
                 problems.append(f"{label}: the page the view shows is not the first {PAGE_SIZE} results")
-            page_keys = [key(g[4], g[5]) for g in got[:PAGE_SIZE]]
-            if page_keys != keys[:PAGE_SIZE]:
-                problems.append(f"{label}: the first page is not ranked as computed in Python")
             if query == CHECKED_QUERY:
                 slugs = [g[0] for g in got]
                 if CHECKED_SLUG in slugs:

@@ -63,7 +63,7 @@ def list_articles(
         articles = articles.filter(services__code=service)
     count, page = selectors.search_page(articles, q, offset, limit)
     if count is None:  # past the end: no row carried the count
-        count = selectors.search(articles, q).count()
+        count = selectors.search_count(articles, q)
     return {
         "count": count,
         "items": [

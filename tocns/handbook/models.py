@@ -98,18 +98,36 @@ class ArticleVersion(models.Model):
         return f"{self.article} v{self.number}"
 
 
+class TermField(models.CharField):
+    """A search term, compared byte by byte on PostgreSQL (collation "C"), as SQLite compares it already.
+
+    Search reads a range of terms for a word still being typed ("hoa" up to "hob"), and pairs of words are
+    stored under a leading "~", past every letter and digit, so that range never holds them. Under the
+    database's own collation (en_US.UTF-8 …) punctuation and spaces count for nothing: "~hoa ban" would
+    sort as "hoaban", inside the range of "hoab"."""
+
+    def db_parameters(self, connection):
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql" and not self.db_collation:
+            params["collation"] = "C"
+        return params
+
+
 class ArticleTerm(models.Model):
-    """One folded word of an article (title, summary, steps, services): the search index. Looking words up
-    here is an index seek; scanning every article's text with LIKE '%word%' is not, and at thousands of
-    articles that scan alone costs more than the whole search may."""
+    """The search index: one row per folded word of an article (title, summary, steps, services), and one per
+    pair of words next to each other in it ("~gia danh", see services.terms_of), so a phrase is found
+    without reading the text. Looking terms up here is an index seek; scanning every article's text with
+    LIKE '%word%' is not, and at thousands of articles that scan alone costs more than the whole search
+    may."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="terms")
-    term = models.CharField(max_length=60)
+    term = TermField(max_length=60)
     in_title = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["article", "term"], name="one_term_per_article")]
-        indexes = [models.Index(fields=["term", "article"])]
+        # in_title too, so ranking reads the index alone, never the table.
+        indexes = [models.Index(fields=["term", "article", "in_title"], name="handbook_term_lookup")]
 
     def __str__(self):
         return self.term

@@ -31,13 +31,32 @@ def search_text(article: Article, steps: list[str], service_names: list[str]) ->
     return fold(" ".join([article.title, article.summary, *steps, *service_names]))
 
 
+PAIR = "~"  # the mark of a pair of words in the index; sorts after every letter and digit (models.TermField)
+TERM_LENGTH = 60
+
+
+def pair_term(first: str, second: str) -> str:
+    """The index term of two words next to each other: "~gia danh"."""
+    return f"{PAIR}{first} {second}"
+
+
+def _pairs(words: list[str]) -> list[str]:
+    pairs = (pair_term(a, b) for a, b in zip(words, words[1:], strict=False))
+    return [p for p in pairs if len(p) <= TERM_LENGTH]
+
+
 def terms_of(title_folded: str, text_folded: str) -> list[tuple[str, bool]]:
-    """(word, in title) for the search index, from the folded title and the folded full text; words as
-    search_words cuts a query, so "(vneid)," is indexed as vneid."""
-    in_title = set(search_words(title_folded))
-    words = dict.fromkeys(w[:60] for w in search_words(text_folded))
-    words.update(dict.fromkeys(w[:60] for w in in_title))
-    return [(w, w in in_title) for w in words]
+    """(term, in title) for the search index, from the folded title and the folded full text: every word, as
+    search_words cuts a query, so "(vneid)," is indexed as vneid, and every pair of words next to each other,
+    punctuation aside ("~gia danh", "~danh cong", "~cong an"), which is how search knows the words of a
+    query stand together and in order in an article without reading its text."""
+    title_words = search_words(title_folded)
+    text_words = search_words(text_folded)
+    in_title = {w[:TERM_LENGTH] for w in title_words} | set(_pairs(title_words))
+    terms = dict.fromkeys(w[:TERM_LENGTH] for w in text_words)
+    terms.update(dict.fromkeys(_pairs(text_words)))
+    terms.update(dict.fromkeys(sorted(in_title)))
+    return [(t, t in in_title) for t in terms]
 
 
 def index_terms(article: Article) -> None:
