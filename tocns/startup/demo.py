@@ -20,6 +20,7 @@ from tocns.core import stamps
 from tocns.teams.models import Affiliation, Member, MemberRole, Team
 from tocns.training.models import (
     Certificate,
+    CertificateCounter,
     Course,
     Enrolment,
     QuizAttempt,
@@ -339,6 +340,8 @@ def _seed_training(rng: random.Random, teams: list[Team], members: list[Member],
         by_commune.setdefault(team_commune[member.team_id], []).append(member)
     today = timezone.localdate()
     sessions, enrolments, attempts, certificates = [], [], [], []
+    commune_names = dict(Unit.objects.filter(pk__in=set(commune_of.values())).values_list("pk", "name"))
+    numbers: dict[int, int] = {}  # the last certificate number of each commune this year
     for commune_id, people in by_commune.items():
         pool = [m for m in people if rng.random() < 0.4]
         for course in rng.sample(courses, k=min(len(courses), rng.randint(1, 2))):
@@ -374,8 +377,17 @@ def _seed_training(rng: random.Random, teams: list[Team], members: list[Member],
                         )
                     )
                     if passed:
+                        # Issued by the commune that ran the class, numbered as training.services would.
+                        numbers[commune_id] = numbers.get(commune_id, 0) + 1
                         certificates.append(
-                            Certificate(member=member, course=course, token=secrets.token_urlsafe(18))
+                            Certificate(
+                                member=member,
+                                course=course,
+                                token=secrets.token_urlsafe(18),
+                                issuer_id=commune_id,
+                                issuer_name=commune_names[commune_id],
+                                number=f"{numbers[commune_id]}/{today.year}",
+                            )
                         )
             pool = [m for m in pool if rng.random() < 0.3]
     Session.objects.bulk_create(sessions, batch_size=1000)
@@ -383,6 +395,9 @@ def _seed_training(rng: random.Random, teams: list[Team], members: list[Member],
     sync_trained({e.member_id for e in enrolments if e.attended})
     QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
     Certificate.objects.bulk_create(certificates, batch_size=5000, ignore_conflicts=True)
+    CertificateCounter.objects.bulk_create(
+        [CertificateCounter(unit_id=unit_id, year=today.year, last=last) for unit_id, last in numbers.items()]
+    )
     areas = list(SkillArea.values)
     SelfAssessment.objects.bulk_create(
         [

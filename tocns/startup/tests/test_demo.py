@@ -49,6 +49,17 @@ def test_seed_demo_builds_lao_cai_with_labelled_synthetic_data_and_one_user_per_
         assert QuizAttempt.objects.filter(
             member=certificate.member, course=certificate.course, passed=True
         ).exists()
+    # Each issued by the commune that ran a class of it, numbered 1, 2, 3 … per commune, and its
+    # counter where the next one issued will follow on.
+    from tocns.training.models import CertificateCounter
+
+    assert not Certificate.objects.filter(number="").exists()
+    for counter in CertificateCounter.objects.all():
+        numbers = sorted(
+            int(n.split("/")[0])
+            for n in Certificate.objects.filter(issuer=counter.unit).values_list("number", flat=True)
+        )
+        assert numbers and numbers[-1] <= counter.last and len(set(numbers)) == len(numbers)
 
     counts = (Unit.objects.count(), Team.objects.count(), Member.objects.count(), User.objects.count())
     activities = Activity.objects.count()
