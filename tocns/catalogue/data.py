@@ -25,13 +25,18 @@ SERVICES = [
     ("health_book", "Sổ sức khỏe điện tử", "Sổ sức khỏe", "đã kích hoạt"),
     (
         "cashless",
-        "Thanh toán không dùng tiền mặt (tài khoản, QR, Mobile Money)",
-        "Thanh toán số",
+        "Thanh toán trực tuyến (tài khoản, mã QR, Mobile Money)",
+        "Thanh toán trực tuyến",
         "đã mở tài khoản",
     ),
     ("ecommerce", "Thương mại điện tử", "Thương mại điện tử", "đã bán / mua hàng"),
     ("digital_signature", "Chữ ký số", "Chữ ký số", "đã đăng ký"),
-    ("online_safety", "An toàn thông tin / phòng chống lừa đảo", "Chống lừa đảo", "đã nắm được"),
+    (
+        "online_safety",
+        "Tự bảo vệ mình trên môi trường mạng, phòng chống lừa đảo",
+        "Chống lừa đảo",
+        "đã nắm được",
+    ),
     ("social_groups", "Nhóm Zalo / mạng xã hội", "Zalo / mạng xã hội", "đã tham gia"),
     ("other", "Khác", "Khác", "hoàn thành"),
 ]

@@ -75,7 +75,7 @@ def test_nobody_edits_after_seven_days(client_for, activity):
 
 def test_detail_shows_outcomes_and_who_sent(client_for, activity):
     html = client_for("commune_officer").get(f"/hoat-dong/{activity.pk}/").content.decode()
-    assert "Thanh toán không dùng tiền mặt" in html and "đã mở tài khoản" in html
+    assert "Thanh toán trực tuyến (tài khoản, mã QR, Mobile Money)" in html and "đã mở tài khoản" in html
     assert "Sửa báo cáo" not in html  # only the author may
 
 

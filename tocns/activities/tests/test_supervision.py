@@ -46,9 +46,9 @@ def test_commune_officer_sees_last_report_and_silent_teams(client_for, field):
     assert rows["Tổ CNS Cốc Lếu"].reports_30d == 2
     assert rows["Tổ CNS Kim Tân"].reports_30d == 0
     html = page.content.decode()
-    assert "im lặng 30 ngày" in html
+    assert "30 ngày không báo cáo" in html and "im lặng" not in html
     silent_row = html.split("Tổ CNS Kim Tân")[1].split("</li>")[0]
-    assert "im lặng 30 ngày" in silent_row
+    assert "30 ngày không báo cáo" in silent_row
 
 
 def test_monthly_totals_per_service(client_for, field):
