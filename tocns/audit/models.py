@@ -1,3 +1,5 @@
+import functools
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -121,7 +123,7 @@ class AuditEntry(models.Model):
 
     def _model(self):
         """The model the entry is about (its type is the model's name), or None for one that is gone."""
-        return next((m for m in apps.get_models() if m._meta.model_name == self.object_type), None)
+        return _model_named(self.object_type)
 
     @property
     def object_label(self) -> str:
@@ -161,6 +163,12 @@ class AuditEntry(models.Model):
             for k in keys
             if before.get(k) != after.get(k)
         ]
+
+
+@functools.cache
+def _model_named(name: str):
+    """A model by its name, looked up once per name (a page of the log shows fifty entries)."""
+    return next((m for m in apps.get_models() if m._meta.model_name == name), None)
 
 
 def _shown(value) -> str:

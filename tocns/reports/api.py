@@ -71,9 +71,7 @@ def team_states(
         return Status(422, error_body("state", _("Trạng thái không hợp lệ.")))
     weights = scoring.weights_for(area)
     scores = scoring.score_teams(team_scope.teams_under(request.user, area), chosen, weights, path=area.path)
-    counts = dict.fromkeys(scoring.CLASS_ORDER, 0)
-    for score in scores:
-        counts[score.klass] += 1
+    counts = {key: n for key, _label, n in scoring.class_counts(scores)}
     listed = sorted((s for s in scores if not state or s.klass == state), key=selectors.follow_up_key)
     codes = dict(
         Unit.objects.filter(pk__in={s.team.unit.pk for s in listed[offset : offset + limit]}).values_list(
