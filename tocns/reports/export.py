@@ -1,6 +1,7 @@
 """A unit's dashboard as files an office files away: an .xlsx of every figure (export_xlsx) and a .docx
 report in the form of Nghị định 30/2020/NĐ-CP (export_docx), both worded by wording.py. Both are drawn from
-the same selectors.build() as the dashboard, so the figures in the files are the ones on the screen."""
+the same dashboard as the page (parts.dashboard: a province's from the per-commune parts kept between
+requests when the viewer sees all its teams), so the figures in the files are the ones on the screen."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from tocns.teams import selectors as team_selectors
 from tocns.teams.models import Team
 from tocns.units.models import Unit
 
-from . import selectors
+from . import parts, selectors
 from .export_docx import build_docx
 from .export_xlsx import build_xlsx
 
@@ -19,9 +20,11 @@ CONTENT_TYPES = {
 }
 
 
-def build_dashboard(unit: Unit, period: scoring.Period, teams) -> selectors.Dashboard:
-    """The dashboard's figures for the teams given (the viewer's scope, or every team for the system)."""
-    return selectors.build(unit, period, teams, targets=selectors.targets_for(unit, period))
+def build_dashboard(unit: Unit, period: scoring.Period, teams, *, whole: bool) -> selectors.Dashboard:
+    """The dashboard's figures for the teams given (the viewer's scope, or every team for the system);
+    ``whole``: they are every team under the unit, so the kept parts serve (with every team to follow
+    up, as the dashboard's own list is only the first ones)."""
+    return parts.dashboard(unit, period, teams, targets=selectors.targets_for(unit, period), kept=whole)
 
 
 def system_teams(unit: Unit):

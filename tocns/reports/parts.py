@@ -45,7 +45,7 @@ from tocns.units.paths import child_of
 from . import selectors
 
 COVERAGE_FIELDS = tuple(f.name for f in dataclass_fields(team_selectors.Coverage))
-FOLLOW_UP_KEPT = 10  # per commune: the dashboard shows the first ten of its unit
+FOLLOW_UP_SHOWN = 10  # the dashboard page shows the first ten teams to follow up (the exports all)
 ONE_BY_ONE = 8  # up to this many communes to compute are computed one by one, else the province at once
 COUNTRY_SHARE = 3  # the country's page computes all in one pass when a third of its areas are to be computed
 
@@ -73,9 +73,7 @@ class AreaPart:
         self.classes = dict.fromkeys(scoring.CLASS_ORDER, 0)
         self.effective = self.paper = 0
         self.coverage = dict.fromkeys(COVERAGE_FIELDS, 0)
-        self.follow_up: list[
-            scoring.TeamScore
-        ] = []  # the first FOLLOW_UP_KEPT, in selectors.follow_up_key order
+        self.follow_up: list[scoring.TeamScore] = []  # in selectors.follow_up_key order
         self.follow_count = 0
         self.adoption = [0, 0, 0]  # current members, with an account that signs in, used tocns in 30 days
 
@@ -167,6 +165,15 @@ def parts_for(
     the stamps' tokens (read first, by the caller: stamps_under), the others computed now and kept.
     ``children``: the unit's, current or not."""
     areas = _areas(unit, children)
+    return _parts_of(areas, period, on, tokens, sum(map(len, areas.values())) if unit is None else None)
+
+
+def _parts_of(
+    areas: dict[str, list[str]], period: scoring.Period, on: datetime.date, tokens: dict, country: int | None
+) -> dict[str, AreaPart]:
+    """{area path: its part} of the areas listed ({province path: [areas]}), kept or computed now.
+    ``country``: the number of areas in the country when these are for the country's page (which then
+    computes in one pass over the country when a third of them or more are to be computed), else None."""
     slots = {area: (area, period.code, on) for paths in areas.values() for area in paths}
     kept = KEPT.get_many({slot: _version(area, tokens) for area, slot in slots.items()})
     parts = {area: kept[slot] for area, slot in slots.items() if slot in kept}
@@ -174,7 +181,7 @@ def parts_for(
     whole = {province for province, listed in missing.items() if len(listed) > ONE_BY_ONE}
     new = {}
     computed = sum(len(areas[p]) if p in whole else len(listed) for p, listed in missing.items())
-    if unit is None and computed * COUNTRY_SHARE >= sum(len(paths) for paths in areas.values()):
+    if country is not None and computed * COUNTRY_SHARE >= country:
         new.update(compute_country(period, on))
     else:
         for province_path, listed in missing.items():
@@ -336,15 +343,13 @@ def _add(parts: dict, refs, scores, villages, totals) -> None:
             follow.setdefault(stamps.area_key(score.team.unit.path), []).append(score)
     for area, listed in follow.items():
         parts[area].follow_count += len(listed)
-        parts[area].follow_up = sorted([*parts[area].follow_up, *listed], key=selectors.follow_up_key)[
-            :FOLLOW_UP_KEPT
-        ]
+        parts[area].follow_up = sorted([*parts[area].follow_up, *listed], key=selectors.follow_up_key)
 
 
 def dashboard(unit: Unit | None, period, teams, *, targets: dict | None = None, kept: bool = False):
     """The dashboard of a unit for a period (see selectors.build). ``kept``: the viewer sees every team
     under the unit, so a province's or the country's dashboard is summed from the per-commune parts kept
-    between requests (the same figures, but only the first teams to follow up)."""
+    between requests (the same figures)."""
     if kept and selectors.children_by_area(unit):
         return board(unit, period, timezone.localdate(), targets or {})
     return selectors.build(unit, period, teams, targets=targets)
@@ -356,56 +361,210 @@ def board(
     """The dashboard of a province (or the country, None) summed from its areas' parts: the same figures as
     selectors.build gives for a viewer who sees every team under the unit.
 
-    The sum itself is kept too, under every stamp of the unit (a changed area changes one of them; an area
-    never touched has none, and a unit added or changed touches its own), the period, the day and the
-    targets: while none changes, a page reads the stamps and takes it, with rows of its own (the view
-    writes each row's link)."""
+    The dashboard is kept under every stamp of the unit (a changed area changes one of them; an area never
+    touched has none, and a unit added or changed touches its own), the period, the day and the targets:
+    while none changes, a page reads the stamps and takes it, with rows of its own (the view writes each
+    row's link). When some changed, the sums it was made from (a ``Summed``) are brought up to date by the
+    difference of the areas whose stamps changed: a report anywhere in the country costs its commune's part
+    and that part's difference, not the re-adding of 3,355 communes."""
     tokens = stamps.stamps_under(unit.path if unit is not None else stamps.EVERYTHING)
     slot = ("board", unit.pk if unit is not None else None, period.code, on)
     version = (frozenset(tokens.items()), frozenset(targets.items()))
-    summed = KEPT.get_many({slot: version}).get(slot)
-    if summed is None:
-        summed = _summed(unit, period, on, targets, tokens)
-        KEPT.put_many({slot: (version, summed)})
-    return dataclasses.replace(summed, children=[dataclasses.replace(row) for row in summed.children])
+    made = KEPT.get_many({slot: version}).get(slot)
+    if made is None:
+        made = _dashboard(unit, period, on, targets, summed(unit, period, on, tokens))
+        KEPT.put_many({slot: (version, made)})
+    return dataclasses.replace(made, children=[dataclasses.replace(row) for row in made.children])
 
 
-def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "selectors.Dashboard":
+ROW_FIELDS = (
+    "reports",
+    "people",
+    "completed",
+    "teams",
+    "effective",
+    "paper",
+    "members",
+    "accounts",
+    "active",
+    "villages",
+    "villages_with_team",
+)
+
+
+def _row_figures(part: AreaPart) -> tuple:
+    """What an area adds to its row, in ROW_FIELDS order."""
+    coverage = part.coverage
+    return (
+        part.reports,
+        part.people,
+        part.completed,
+        part.teams,
+        part.effective,
+        part.paper,
+        *part.adoption,
+        coverage["villages"],
+        coverage["villages_with_team"],
+    )
+
+
+class Summed:
+    """A unit's figures summed from its areas' parts, with the parts and the stamps' tokens they were
+    summed under. Never changed once kept: ``updated`` makes a new one (pages read it from other threads).
+    ``rows``: {the unit's child an area falls under (None: the unit itself): [figures in ROW_FIELDS
+    order]}; ``follow``: every kept team to follow up, as (selectors.follow_up_key, area, score), sorted."""
+
+    __slots__ = (
+        "made",
+        "tokens",
+        "parts",
+        "months",
+        "services",
+        "classes",
+        "coverage",
+        "people",
+        "follow_count",
+        "adoption",
+        "rows",
+        "follow",
+    )
+
+    def __init__(self, tokens: dict):
+        self.made = time.monotonic()  # when summed from scratch: the parts' age, against PARTS_MAX_AGE
+        self.tokens = tokens
+        self.parts: dict[str, AreaPart] = {}
+        self.months: dict[datetime.date, int] = {}
+        self.services: dict[int, list[int]] = {}
+        self.classes = dict.fromkeys(scoring.CLASS_ORDER, 0)
+        self.coverage = dict.fromkeys(COVERAGE_FIELDS, 0)
+        self.people = self.follow_count = 0
+        self.adoption = [0, 0, 0]
+        self.rows: dict[str | None, list[int]] = {}
+        self.follow: list[tuple] = []
+
+    def copy(self, tokens: dict) -> "Summed":
+        new = Summed(tokens)
+        new.made = self.made
+        new.parts = dict(self.parts)
+        new.months, new.services = dict(self.months), {k: list(v) for k, v in self.services.items()}
+        new.classes, new.coverage = dict(self.classes), dict(self.coverage)
+        new.people, new.follow_count, new.adoption = self.people, self.follow_count, list(self.adoption)
+        new.rows = {k: list(v) for k, v in self.rows.items()}
+        new.follow = self.follow
+        return new
+
+    def add(self, area: str, part: AreaPart, base: str, sign: int = 1) -> None:
+        """Add an area's part to the sums (sign -1: take it out); the teams to follow up apart (follow)."""
+        for month, n in part.months.items():
+            self.months[month] = self.months.get(month, 0) + sign * n
+        for service_id, (guided, completed) in part.services.items():
+            sums = self.services.setdefault(service_id, [0, 0])
+            sums[0] += sign * guided
+            sums[1] += sign * completed
+        for klass, n in part.classes.items():
+            self.classes[klass] += sign * n
+        for name, n in part.coverage.items():
+            self.coverage[name] += sign * n
+        for i, n in enumerate(part.adoption):
+            self.adoption[i] += sign * n
+        self.people += sign * part.people
+        self.follow_count += sign * part.follow_count
+        row = self.rows.setdefault(child_of(area, base), [0] * len(ROW_FIELDS))
+        for i, n in enumerate(_row_figures(part)):
+            row[i] += sign * n
+
+    def follow_areas(self, areas: set[str], parts: dict) -> None:
+        """The teams to follow up with those of ``areas`` taken from ``parts`` (their new parts)."""
+        kept = [entry for entry in self.follow if entry[1] not in areas] if areas else list(self.follow)
+        for area in areas:
+            kept.extend((selectors.follow_up_key(s), area, s) for s in parts[area].follow_up)
+        kept.sort(key=lambda entry: entry[0])
+        self.follow = kept
+
+
+def _areas_changed(old: dict, new: dict) -> set[str]:
+    """The stamps whose tokens differ (added, changed or gone) between two reads."""
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def summed(unit: Unit | None, period: scoring.Period, on: datetime.date, tokens: dict) -> Summed:
+    """The unit's sums under these tokens: the kept ones brought up to date by the areas that changed, or
+    summed from scratch (the first time, after the country's stamp changed, or when the parts they hold are
+    older than PARTS_MAX_AGE)."""
+    base = unit.path if unit is not None else stamps.EVERYTHING
+    slot = ("sums", unit.pk if unit is not None else None, period.code, on)
+    old = KEPT.get_many({slot: None}).get(slot)
+    changed = _areas_changed(old.tokens, tokens) if old is not None else {stamps.EVERYTHING}
+    if old is not None and not changed:
+        return old
+    if (
+        old is None
+        or stamps.EVERYTHING in changed
+        or base in changed
+        or time.monotonic() - old.made > KEPT.max_age
+    ):
+        new = _from_scratch(unit, period, on, tokens)
+    else:
+        new = _by_difference(old, unit, period, on, tokens, changed)
+    KEPT.put_many({slot: (None, new)})
+    return new
+
+
+def _from_scratch(unit: Unit | None, period, on, tokens: dict) -> Summed:
+    everyone = list(Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True))
+    parts = parts_for(unit, period, on, tokens, everyone)
+    base = unit.path if unit is not None else stamps.EVERYTHING
+    new = Summed(tokens)
+    for area, part in parts.items():
+        new.add(area, part, base)
+    new.parts = parts
+    new.follow_areas(set(parts), parts)
+    return new
+
+
+def _by_difference(old: Summed, unit: Unit | None, period, on, tokens: dict, changed: set[str]) -> Summed:
+    """``old`` with the parts of the areas whose stamps changed (a province's stamp: every area of it)
+    taken out and their new parts added."""
+    base = unit.path if unit is not None else stamps.EVERYTHING
+    provinces = {key for key in changed if key.count("/") == 2}
+    areas: dict[str, list[str]] = {}
+    for area in old.parts.keys() | {key for key in changed if key.count("/") == 3}:
+        if not area.startswith(base):
+            continue
+        province = _province_of(area)
+        if area in changed or province in provinces:
+            areas.setdefault(province, []).append(area)
+    for province in provinces:  # a province's own teams are an area of it
+        if province.startswith(base):
+            areas.setdefault(province, [])
+            if province not in areas[province]:
+                areas[province].append(province)
+    fresh = _parts_of(areas, period, on, tokens, None)
+    new = old.copy(tokens)
+    for area, part in fresh.items():
+        gone = new.parts.get(area)
+        if gone is not None:
+            new.add(area, gone, base, -1)
+        new.add(area, part, base)
+        new.parts[area] = part
+    new.follow_areas(set(fresh), new.parts)
+    return new
+
+
+def _dashboard(
+    unit: Unit | None, period: scoring.Period, on: datetime.date, targets: dict, sums: Summed
+) -> "selectors.Dashboard":
+    """The dashboard of the unit from its sums, its children's rows named and ranked."""
     everyone = list(
         (Unit.objects.filter(parent=unit) if unit else Unit.objects.filter(parent__isnull=True)).order_by(
             *vi_order("name")
         )
     )
-    parts = parts_for(unit, period, on, tokens, everyone)
-    base = unit.path if unit is not None else stamps.EVERYTHING
     children = [child for child in everyone if valid_on(child.valid_from, child.valid_to, on)]
     rows = {c.path: selectors.ChildRow(unit=c, label=c.name) for c in children}
     own = selectors.ChildRow(unit=None, label="")
     former: dict | None = None
-    months: dict[datetime.date, int] = {}
-    services: dict[int, list[int]] = {}
-    classes = dict.fromkeys(scoring.CLASS_ORDER, 0)
-    coverage = dict.fromkeys(COVERAGE_FIELDS, 0)
-    people = follow_count = 0
-    follow_up: list = []
-    adopted = [0, 0, 0]
-    for area, part in parts.items():
-        for i, n in enumerate(part.adoption):
-            adopted[i] += n
-        for month, n in part.months.items():
-            months[month] = months.get(month, 0) + n
-        for service_id, (guided, completed) in part.services.items():
-            sums = services.setdefault(service_id, [0, 0])
-            sums[0] += guided
-            sums[1] += completed
-        for klass, n in part.classes.items():
-            classes[klass] += n
-        for name, n in part.coverage.items():
-            coverage[name] += n
-        people += part.people
-        follow_count += part.follow_count
-        follow_up.extend(part.follow_up)
-        child = child_of(area, base)
+    for child, figures in sums.rows.items():
         row = rows.get(child or "")
         if row is None:
             if child is None:
@@ -414,34 +573,28 @@ def _summed(unit: Unit | None, period, on, targets: dict, tokens: dict) -> "sele
                 if former is None:  # read once, and only when an area falls under a former child
                     former = selectors._former_children(unit)
                 row = former.get(child, own)
-        row.reports += part.reports
-        row.people += part.people
-        row.completed += part.completed
-        row.teams += part.teams
-        row.effective += part.effective
-        row.paper += part.paper
-        row.members += part.adoption[0]
-        row.accounts += part.adoption[1]
-        row.active += part.adoption[2]
-        if row.unit is not None:
-            row.villages += part.coverage["villages"]
-            row.villages_with_team += part.coverage["villages_with_team"]
+        values = dict(zip(ROW_FIELDS, figures, strict=True))
+        if row.unit is None:  # villages are counted for current children only
+            values.pop("villages"), values.pop("villages_with_team")
+        for name, n in values.items():
+            setattr(row, name, getattr(row, name) + n)
+    services = sums.services
     dashboard = selectors.Dashboard(
         unit=unit,
         period=period,
-        coverage=team_selectors.Coverage(**coverage),
-        months=[(m, months.get(m, 0)) for m in period.months()],
+        coverage=team_selectors.Coverage(**sums.coverage),
+        months=[(m, sums.months.get(m, 0)) for m in period.months()],
         services=[
             selectors.ServiceFigure(s, *services.get(s.pk, (0, 0)), targets.get(s.pk))
             for s in DigitalService.objects.all()
             if s.pk in services or s.pk in targets or s.retired_on is None
         ],
-        reports=sum(months.values()),
-        people=people,
-        classes=[(k, str(scoring.CLASS_LABELS[k]), classes[k]) for k in scoring.CLASS_ORDER],
-        follow_up=sorted(follow_up, key=selectors.follow_up_key)[:FOLLOW_UP_KEPT],
-        follow_up_count=follow_count,
-        adoption=Adoption(*adopted),
+        reports=sum(sums.months.values()),
+        people=sums.people,
+        classes=[(k, str(scoring.CLASS_LABELS[k]), sums.classes[k]) for k in scoring.CLASS_ORDER],
+        follow_up=[score for _key, _area, score in sums.follow],
+        follow_up_count=sums.follow_count,
+        adoption=Adoption(*sums.adoption),
         # The country's page mixes provinces' grace periods: it names the default.
         grace_days=scoring.weights_for(unit)["grace_days"] if unit is not None else scoring.GRACE_DAYS,
     )

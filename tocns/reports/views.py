@@ -211,7 +211,7 @@ def export(request, code: str, fmt: str):
     except ValueError as error:
         return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
     teams = team_scope.teams_under(request.user, unit)
-    board = official.build_dashboard(unit, period, teams)
+    board = official.build_dashboard(unit, period, teams, whole=access.covers(request.user, unit.path))
     content = official.render(board, fmt, with_phones=access.is_officer(request.user))
     response = HttpResponse(content, content_type=official.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{official.filename(board, fmt)}"'

@@ -42,7 +42,7 @@ def snapshot(board) -> dict:
             for r in board.children
         ],
         "follow_up": [
-            (s.team.pk, s.score, s.klass, s.reasons) for s in board.follow_up[: parts.FOLLOW_UP_KEPT]
+            (s.team.pk, s.score, s.klass, s.reasons) for s in board.follow_up[: parts.FOLLOW_UP_SHOWN]
         ],
         "follow_up_total": board.follow_up_total,
     }
@@ -396,7 +396,8 @@ def test_a_write_recomputes_only_its_own_commune(
         )
     assert board.reports == 8
     new = {slot for slot, item in parts.KEPT._items.items() if kept.get(slot) is not item}
-    assert {slot[0] for slot in new} == {"/15/02647/", "board"}  # the commune's part, and the new sum
+    # The commune's part, the sums brought up to date by its difference, and the dashboard made of them.
+    assert {slot[0] for slot in new} == {"/15/02647/", "sums", "board"}
     assert len(parts.KEPT) == len(kept)  # each in place of its older version
 
 
@@ -435,10 +436,42 @@ def test_only_a_viewer_who_sees_every_team_gets_kept_parts(
 ):
     called = []
     monkeypatch.setattr(parts, "board", lambda *a, **k: called.append(a) or pytest.fail("kept parts used"))
-    # The commune's page and the exports are computed per request.
+    # The commune's page and its export are computed per request.
     assert client_for("commune_officer").get("/don-vi/02647/so-lieu/").status_code == 200
-    assert client_for("province_officer").get("/don-vi/15/bao-cao.xlsx").status_code == 200
+    assert client_for("commune_officer").get("/don-vi/02647/bao-cao.xlsx").status_code == 200
     assert not called
+
+
+def test_a_provinces_export_from_kept_parts_lists_every_team_to_follow_up(
+    client_for, busy_province, people, tree
+):
+    """The export reuses the parts the dashboard keeps, and still lists every team to follow up, not the
+    first ten the page shows: the same rows as computed per request."""
+    from openpyxl import load_workbook
+
+    for i in range(parts.FOLLOW_UP_SHOWN + 2):
+        create_team(actor=None, unit=tree.na_lang, name=f"Tổ CNS Na Lang {i}")  # on paper: followed up
+    officer = client_for("province_officer")
+    officer.get("/don-vi/15/so-lieu/")  # the parts are kept
+    kept = parts.KEPT.get_many(
+        {("sums", busy_province.pk, Period.parse(None).code, timezone.localdate()): None}
+    )
+    assert kept, "the province's page kept its sums"
+
+    def follow_up_rows(content: bytes) -> list:
+        import io
+
+        sheet = load_workbook(io.BytesIO(content)).worksheets[-1]
+        return [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+
+    from_parts = follow_up_rows(officer.get("/don-vi/15/bao-cao.xlsx").content)
+    from tocns.reports import export
+
+    board = selectors.build(
+        busy_province, Period.parse(None), team_scope.teams_under(people.province_officer, busy_province)
+    )
+    computed = follow_up_rows(export.render(board, "xlsx", with_phones=True))
+    assert len(from_parts) > parts.FOLLOW_UP_SHOWN + 2 and from_parts == computed
 
 
 def test_a_stamp_token_is_never_reused(tree):
@@ -484,3 +517,74 @@ def test_touches_in_a_batch_are_written_once_at_its_end(tree, django_assert_num_
         assert dict(AreaStamp.objects.values_list("path", "token")) == before
     after = dict(AreaStamp.objects.values_list("path", "token"))
     assert {p for p, t in after.items() if before.get(p) != t} == {"/15/02647/", "/15/02953/"}
+
+
+def _sums(unit, period=None):
+    period = period or Period.parse(None)
+    slot = ("sums", unit.pk if unit is not None else None, period.code, timezone.localdate())
+    return parts.KEPT._items[slot][2]
+
+
+def test_a_report_changes_the_countrys_sums_by_its_communes_difference(
+    client_for, busy_province, tree, rosters, people
+):
+    """The country's page after a report: its sums are the ones kept, with the reporting commune's old
+    part taken out and its new part added (not summed again from every commune), and equal the country
+    computed per request."""
+    admin = client_for("admin")
+    admin.get("/so-lieu/")
+    before = _sums(None)
+    report(people.admin, rosters.lung_cu, vneid=(2, 1))
+    create_team(actor=None, unit=tree.na_lang, name="Tổ CNS Na Lang 2")  # on paper: to follow up
+    country = admin.get("/so-lieu/").context["board"]
+    after = _sums(None)
+    assert after is not before and after.made == before.made  # by difference, not from scratch
+    assert after.parts["/08/00721/"] is not before.parts["/08/00721/"]
+    untouched = [a for a in before.parts if a not in ("/08/00721/", "/15/02953/")]
+    assert untouched and all(after.parts[a] is before.parts[a] for a in untouched)
+    assert sums_figures(after) == sums_figures(from_scratch(after))
+    assert country.reports == sum(before.months.values()) + 1
+    assert country.follow_up_total == before.follow_count + 1
+    computed = selectors.build(None, Period.parse(None), team_scope.teams_for(people.admin))
+    assert [s.team.pk for s in country.follow_up] == [s.team.pk for s in computed.follow_up]
+
+
+def from_scratch(sums):
+    """The same sums made again from parts computed now (nothing kept)."""
+    parts.KEPT.clear()
+    return parts._from_scratch(None, Period.parse(None), timezone.localdate(), sums.tokens)
+
+
+def sums_figures(sums) -> tuple:
+    return (
+        {m: n for m, n in sums.months.items() if n},
+        {k: v for k, v in sums.services.items() if v != [0, 0]},
+        sums.classes,
+        sums.coverage,
+        sums.people,
+        sums.follow_count,
+        sums.adoption,
+        {k: v for k, v in sums.rows.items() if any(v)},
+        [(key, area, score.team.pk, score.score, score.klass) for key, area, score in sums.follow],
+    )
+
+
+def test_a_provinces_own_stamp_recomputes_its_areas_in_the_countrys_sums(
+    client_for, busy_province, tree, people
+):
+    """Weights are the province's: every area of it is scored again; the other province's parts stay."""
+    admin = client_for("admin")
+    admin.get("/so-lieu/")
+    before = _sums(None)
+    ScoreWeights.objects.create(
+        unit=busy_province, regularity=70, reach=10, targets=10, capacity=10, citizen=0, grace_days=7
+    )
+    country = admin.get("/so-lieu/").context["board"]
+    after = _sums(None)
+    assert after.made == before.made
+    assert all(after.parts[a] is not before.parts[a] for a in before.parts if a.startswith("/15/"))
+    assert all(after.parts[a] is before.parts[a] for a in before.parts if not a.startswith("/15/"))
+    assert sums_figures(after) == sums_figures(from_scratch(after))
+    # The province's teams are scored with its new weights on the country's page.
+    scores = {s.team.pk: s.score for s in country.follow_up}
+    assert scores != {score.team.pk: score.score for _key, _area, score in before.follow}

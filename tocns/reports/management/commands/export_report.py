@@ -32,7 +32,7 @@ class Command(BaseCommand):
         fmt = (options["format"] or (output.suffix.lstrip(".") if output else "") or "xlsx").lower()
         if fmt not in export.CONTENT_TYPES:
             raise CommandError(f"Định dạng “{fmt}” không hỗ trợ: dùng xlsx hoặc docx.")
-        board = export.build_dashboard(unit, period, export.system_teams(unit))
+        board = export.build_dashboard(unit, period, export.system_teams(unit), whole=True)
         output = output or Path(export.filename(board, fmt))
         try:
             output.write_bytes(
