@@ -171,3 +171,50 @@ def profile(label: str, work: Callable[[], object], runs: int = 5) -> None:
     print(f"SQL of one more run: {len(queries)} queries, {total * 1000:.1f} ms in execute(); slowest 12:")
     for seconds, sql in sorted(queries, key=lambda q: -q[0])[:12]:
         print(f"  {seconds * 1000:>8.1f} ms  {sql[:300]}")
+
+
+def paired(
+    label: str,
+    work: Callable[[], object],
+    floor: Callable[[], object],
+    runs: int,
+    warmup: int,
+    budget_s: float,
+    before: Callable[[], object] | None = None,
+) -> tuple[Result, Result]:
+    """`work` and `floor` timed in turn in one loop, which of them goes first alternating each round, so
+    both meet the same machine load: (work's Result, the floor's Result of the same rounds). `before`: run
+    untimed before each round (a write the page then has to show), so the floor reads after it too. Fewer
+    rounds (at least 3) when one run of `work` is so slow that they would take more than `budget_s`."""
+    start = time.perf_counter()
+    work()
+    first = time.perf_counter() - start
+    note = ""
+    if first * runs > budget_s:
+        runs = max(3, int(budget_s / first))
+        note = f"only {runs} runs, 1 warm-up: one takes {first:.1f} s"
+    else:
+        for _ in range(warmup - 1):
+            work()
+            floor()
+    samples: dict[str, list[float]] = {"work": [], "floor": []}
+    for round_ in range(runs):
+        if before is not None:
+            before()
+        order = (("work", work), ("floor", floor)) if round_ % 2 else (("floor", floor), ("work", work))
+        for name, run in order:
+            start = time.perf_counter()
+            run()
+            samples[name].append(time.perf_counter() - start)
+    result, base = Result(label, samples["work"], note), Result("floor", samples["floor"])
+    print(
+        f"  {label:<44} p50 {result.p50:>9.1f} ms  p95 {result.p95:>9.1f} ms  floor p95 {base.p95:>7.1f} ms"
+        f"  {result.p95 / base.p95:>6.1f}x  {note}".rstrip(),
+        flush=True,
+    )
+    return result, base
+
+
+def verdict(met: bool, text: str) -> str:
+    """A goal's line: PASS or FAIL, then what was measured against what."""
+    return f"{'PASS' if met else 'FAIL'}  {text}"

@@ -95,15 +95,19 @@ from bench._support import serving, throwaway_instance  # noqa: E402  (bench run
 from bench._timing import (  # noqa: E402
     Lines,
     Result,
-    measure,
+    paired,
     profile,
     replay,
     served,
     template_alone,
+    verdict,
 )
 
 GOAL_MS = 150.0
-GOAL_RATIO = 3.0
+GOAL_RATIO = 3.0  # the province page, cached and right after a report (issue 25)
+NATIONAL_AFTER_REPORT_MS = 100.0  # issue 25
+EXPORT_WORK_MS = 1000.0  # a province's annual .docx/.xlsx: the work (issue 25) ...
+EXPORT_COMMAND_MS = 2000.0  # ... and as a command
 
 
 def pick_units():
@@ -162,9 +166,10 @@ def make_plan(province, year: int, officer) -> None:
     )
 
 
-def report_filer(province, actor) -> Callable[[], None]:
-    """Each call files one report (one VNeID completion, today) for a team of the province, from a different
-    commune each time, through activities.services.file_report as the API does."""
+def report_filer(unit, actor) -> Callable[[], None]:
+    """Each call files one report (one VNeID completion, today) for a team of the unit (a province, or the
+    country: None), from a different commune each time, through activities.services.file_report as the
+    API does."""
     import random
     import uuid
 
@@ -174,11 +179,10 @@ def report_filer(province, actor) -> Callable[[], None]:
     from tocns.teams.models import Team, TeamStatus
     from tocns.teams.selectors import under
 
+    active = Team.objects.filter(status=TeamStatus.ACTIVE)
     by_commune = {}
-    for pk, path in under(Team.objects.filter(status=TeamStatus.ACTIVE), province).values_list(
-        "pk", "unit__path"
-    ):
-        by_commune.setdefault(path.split("/")[2], pk)
+    for pk, path in (under(active, unit) if unit is not None else active).values_list("pk", "unit__path"):
+        by_commune.setdefault(path.split("/")[2] if path.count("/") > 2 else path, pk)
     teams = list(by_commune.values())
     random.Random(5).shuffle(teams)
     turn = iter(range(10**9))
@@ -194,6 +198,20 @@ def report_filer(province, actor) -> Callable[[], None]:
         )
 
     return file_one
+
+
+def command_runner(args: list[str]) -> Callable[[], None]:
+    """One run of ``manage.py <args>`` in a new process, as an administrator runs it (its start counted)."""
+    import subprocess
+
+    def run_command() -> None:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args], capture_output=True, text=True, env=os.environ
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed: {done.stderr[-500:]}")
+
+    return run_command
 
 
 def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profile_page: str | None) -> int:
@@ -226,18 +244,25 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         flush=True,
     )
     call_command("migrate", verbosity=0)
-    call_command("load_courses", stdout=io.StringIO())
-    print("generate_national:", flush=True)
-    start = time.perf_counter()
-    call_command("generate_national", "--scale", str(scale), "--seed", str(seed), stdout=Lines())
-    generated = time.perf_counter() - start
-    print(f"generation took {generated:.1f} s", flush=True)
+    from tocns.teams.models import Team
+
+    if Team.objects.exists():  # --existing-database: generated before, by this bench or by hand
+        print("the database has its data already: no generation", flush=True)
+    else:
+        call_command("load_courses", stdout=io.StringIO())
+        print("generate_national:", flush=True)
+        start = time.perf_counter()
+        call_command("generate_national", "--scale", str(scale), "--seed", str(seed), stdout=Lines())
+        generated = time.perf_counter() - start
+        print(f"generation took {generated:.1f} s", flush=True)
 
     # The pages are measured in a process prepared as `manage.py serve` prepares the server's: tocns.wsgi
     # loads the URLconf and freezes what is loaded out of the garbage collector's full passes.
     import tocns.wsgi  # noqa: F401
 
-    admin = User.objects.create_superuser("bench.admin", None, "bench-admin-password")
+    admin = User.objects.filter(username="bench.admin").first() or User.objects.create_superuser(
+        "bench.admin", None, "bench-admin-password"
+    )
     client = Client(HTTP_ACCEPT_ENCODING="gzip")
     client.force_login(admin)
     province, commune, province_teams, commune_teams = pick_units()
@@ -249,7 +274,10 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         flush=True,
     )
 
-    make_plan(province, year, admin)
+    from tocns.plans.models import Plan
+
+    if not Plan.objects.filter(unit=province, year=year).exists():
+        make_plan(province, year, admin)
     problems: list[str] = []
 
     def floor():
@@ -323,39 +351,61 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         exports = {}
 
     print(
-        f"measured: p50 / p95 of {runs} runs after {warmup} warm-up runs each; load average before: "
-        f"{_load()}",
+        f"measured: p50 / p95 of {runs} runs after {warmup} warm-up runs each, each run in turn with a run "
+        f"of the floor (b) in the same loop; load average before: {_load()}",
         flush=True,
     )
-    results: dict[str, Result] = {}
-    results["floor"] = measure("(b) floor: province totals summed in SQL", floor, runs, warmup, budget_s)
-    results["raw"] = measure("(a) raw GROUP BY over the province's rows", raw, runs, warmup, budget_s)
+    results: dict[str, tuple[Result, Result]] = {}
+
+    def pair(key: str, label: str, work, before=None, warm: int = warmup, rounds: int = runs) -> None:
+        results[key] = paired(label, work, floor, rounds, warm, budget_s, before=before)
+
+    pair("raw", "(a) raw GROUP BY over the province's rows", raw)
     for name in ("commune", "province", "national"):
-        results[f"{name} build"] = measure(
-            f"{name} dashboard: build()", builder(units[name]), runs, warmup, budget_s
-        )
-        results[f"{name} page"] = measure(f"{name} dashboard: page", page(urls[name]), runs, warmup, budget_s)
-    # The country's page sums kept parts too; with every stamp changed (a bulk load, a restart, the hourly
-    # age-out) it computes them all again, in one pass over the country (reports.parts.compute_country).
-    results["national cold"] = measure(
+        pair(f"{name} build", f"{name} dashboard: build()", builder(units[name]))
+        pair(f"{name} page", f"{name} dashboard: page", page(urls[name]))
+    # The country's page sums kept parts: a report anywhere changes its sums by its commune's difference;
+    # with every stamp changed (a bulk load, a restart, the hourly age-out) it computes them all again, in
+    # one pass over the country (reports.parts.compute_country).
+    pair(
+        "national page after a report",
+        "national page, a report filed before each",
+        page(urls["national"]),
+        before=report_filer(None, admin),
+    )
+    pair(
+        "national cold",
         "national page, every stamp changed before each",
         page(urls["national"]),
-        runs,
-        1,
-        budget_s,
         before=stamps.touch_all,
+        warm=1,
     )
     for fmt, url in exports.items():
-        results[f"export {fmt}"] = measure(f"province report .{fmt}: page", page(url), runs, warmup, budget_s)
-    results["province sql"] = measure(
-        "(c) the province page's own SQL, replayed", replay(page(urls["province"])), runs, warmup, budget_s
-    )
-    results["province template"] = measure(
-        "(d) the province page's template alone",
-        template_alone(page(urls["province"])),
-        runs,
-        warmup,
-        budget_s,
+        pair(f"export {fmt}", f"province report .{fmt}: page", page(url))
+    # As an administrator runs it: a new process, Django's start, the province computed (nothing kept in a
+    # new process), the file written. A handful of runs: each takes seconds.
+    out = Path(os.environ["TOCNS_VAR_DIR"]) / "bench-export"
+    for fmt in exports:
+        pair(
+            f"command {fmt}",
+            f"manage.py export_report .{fmt}",
+            command_runner(
+                [
+                    "export_report",
+                    "--unit",
+                    province.code,
+                    "--period",
+                    period.code,
+                    "--output",
+                    f"{out}.{fmt}",
+                ]
+            ),
+            warm=1,
+            rounds=min(runs, 5),
+        )
+    pair("province sql", "(c) the province page's own SQL, replayed", replay(page(urls["province"])))
+    pair(
+        "province template", "(d) the province page's template alone", template_alone(page(urls["province"]))
     )
     # As users get it: `manage.py serve` (waitress) in its own process, started now, over HTTP. Each of
     # its threads opens its own database connection on its first request: the warm-ups go round them all
@@ -368,34 +418,40 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         base_url,
     ):
         for name in ("commune", "province"):
-            results[f"{name} served"] = measure(
+            pair(
+                f"{name} served",
                 f"{name} dashboard: served page",
                 served(base_url + urls[name], settings.SESSION_COOKIE_NAME, session),
-                runs,
-                max(warmup, 2 * threads),
-                budget_s,
+                warm=max(warmup, 2 * threads),
             )
         # The province page is summed from per-commune parts the server keeps (reports.parts) until a
-        # write changes their commune. The two lines below show what that leaves: a report filed in one
+        # write changes their commune. The lines below show what writes cost it: a report filed in one
         # of the province's communes (a different one each time) before each request, so the page
-        # computes that commune again; and every stamp changed (as a bulk load does) before each request,
-        # so it computes the whole province: the page as it was before parts were kept.
+        # computes that commune again; the same for the country's page, a report anywhere; and every stamp
+        # changed (as a bulk load does) before each request, so it computes the whole province.
         province_page = served(base_url + urls["province"], settings.SESSION_COOKIE_NAME, session)
-        results["province after a report"] = measure(
+        pair(
+            "province after a report",
             "province page served, a report filed before each",
             province_page,
-            runs,
-            1,
-            budget_s,
             before=report_filer(province, admin),
+            warm=1,
         )
-        results["province cold"] = measure(
+        national_page = served(base_url + urls["national"], settings.SESSION_COOKIE_NAME, session)
+        national_page()  # the server's parts of the country, kept
+        pair(
+            "national after a report",
+            "national page served, a report filed before each",
+            national_page,
+            before=report_filer(None, admin),
+            warm=1,
+        )
+        pair(
+            "province cold",
             "province page served, every stamp changed before each",
             province_page,
-            runs,
-            1,
-            budget_s,
             before=stamps.touch_all,
+            warm=1,
         )
 
     floor_months, floor_services = floor()
@@ -410,43 +466,78 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
             f"province dashboard shows {board.reports} reports / {board.completed} completed, "
             f"the totals {sum(floor_months.values())} / {sum(c for _g, c in floor_services.values())}"
         )
+    # The country's page after all those reports, its sums brought up to date by difference each time,
+    # against the running totals of the whole country.
+    country_reports = (
+        AreaMonth.objects.filter(month__gte=period.start, month__lte=period.end).aggregate(n=Sum("reports"))[
+            "n"
+        ]
+        or 0
+    )
+    from tocns.reports import parts
+
+    national_board = parts.board(None, period, timezone.localdate(), {})
+    if national_board.reports != country_reports:
+        problems.append(f"national page shows {national_board.reports} reports, the totals {country_reports}")
     if not sum(floor_months.values()):
         problems.append("no reports in the current year: nothing was measured")
     page_size = len(page(urls["province"])().content)
 
-    base = results["floor"].p95
-    print(f"\nresults (scale {scale:g}, {vendor}; ms; ratios are p95 / floor p95 = {base:.2f} ms):")
-    print(f"  {'':<44} {'p50':>9} {'p95':>9} {'x floor':>9}")
-    for result in results.values():
+    print(
+        f"\nresults (scale {scale:g}, {vendor}; ms; each p95 over the p95 of the floor (b) timed in turn with it):"
+    )
+    print(f"  {'':<52} {'p50':>9} {'p95':>9} {'floor p95':>10} {'x floor':>8}")
+    for result, base in results.values():
         print(
-            f"  {result.label:<44} {result.p50:>9.1f} {result.p95:>9.1f} {result.p95 / base:>8.1f}x"
-            f"  {result.note}".rstrip()
+            f"  {result.label:<52} {result.p50:>9.1f} {result.p95:>9.1f} {base.p95:>10.1f} "
+            f"{result.p95 / base.p95:>7.1f}x  {result.note}".rstrip()
         )
     if not exports:
         print("  province report .xlsx/.docx: skipped, the project has no reports:export view")
     print(f"  (province page: {page_size / 1024:.0f} KB gzipped; load average after: {_load()})")
 
-    province_p95 = results["province served"].p95
-    ratio = province_p95 / base
-    own_sql = province_p95 / results["province sql"].p95
-    fast, close = province_p95 < GOAL_MS, ratio <= GOAL_RATIO
+    judged = vendor == "postgresql" and scale == 1.0
     print(
-        f"goal: province dashboard p95 < {GOAL_MS:.0f} ms on PostgreSQL at scale 1.0, within {GOAL_RATIO:g}x "
-        f"of the floor"
+        "\ngoals"
+        + (
+            ""
+            if judged
+            else f" (for scale 1.0 on PostgreSQL; this run is {vendor}, scale {scale:g}: shown, not judged)"
+        )
+        + ":"
     )
-    where = f"{vendor}, scale {scale:g}" + (
-        "" if vendor == "postgresql" and scale == 1.0 else "; the goal is for 1.0"
-    )
+    lines: list[tuple[bool, str]] = []
+
+    def goal(key: str, limit_ms: float | None, ratio: float | None, what: str) -> None:
+        result, base = results[key]
+        times = result.p95 / base.p95
+        met = (limit_ms is None or result.p95 <= limit_ms) and (ratio is None or times <= ratio)
+        bounds = " and ".join(
+            b
+            for b in (f"≤ {limit_ms:g} ms" if limit_ms else "", f"≤ {ratio:g}x the floor" if ratio else "")
+            if b
+        )
+        lines.append(
+            (
+                met,
+                f"{what}: p95 {result.p95:.1f} ms, {times:.1f}x the floor ({base.p95:.1f} ms): goal {bounds}",
+            )
+        )
+
+    goal("province served", GOAL_MS, GOAL_RATIO, "province page as served")
+    goal("province after a report", None, GOAL_RATIO, "province page right after a report")
+    goal("national after a report", NATIONAL_AFTER_REPORT_MS, None, "national page right after a report")
+    for fmt in exports:
+        goal(f"export {fmt}", EXPORT_WORK_MS, None, f"province's annual .{fmt}, the work")
+        goal(f"command {fmt}", EXPORT_COMMAND_MS, None, f"province's annual .{fmt} as a command")
+    for met, text in lines:
+        print("  " + verdict(met, text))
+    own_sql = results["province served"][0].p95 / results["province sql"][0].p95
+    print(f"  (province page as served: {own_sql:.1f}x the page's own SQL (c))")
+    bound = results["province sql"][1].p95 + results["province template"][0].p95
     print(
-        f"this run ({where}): province page as served p95 {province_p95:.1f} ms "
-        f"({'under' if fast else 'OVER'} {GOAL_MS:.0f} ms), {ratio:.1f}x the floor (b) "
-        f"({'within' if close else 'OVER'} {GOAL_RATIO:g}x): {'met' if fast and close else 'NOT met'}; "
-        f"{own_sql:.1f}x the page's own SQL (c)"
-    )
-    bound = base + results["province template"].p95
-    print(
-        f"least any province page can cost: the floor (b) and the template (d), {bound:.1f} ms at p95 = "
-        f"{bound / base:.1f}x the floor, before the request, the session and any figure not yet summed"
+        f"  least any province page can cost: the floor (b) and the template (d), {bound:.1f} ms at p95, before "
+        f"the request, the session and any figure not yet summed"
     )
     if profile_page:
         profile(profile_page, page(urls[profile_page]))
@@ -455,7 +546,7 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         return 2
     if settings.DEBUG:
         print("note: DEBUG is on, figures include query logging")
-    return 1 if vendor == "postgresql" and not fast else 0
+    return 1 if judged and not all(met for met, _text in lines) else 0
 
 
 def _day(value):
@@ -494,11 +585,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-database", action="store_true", help="leave the PostgreSQL database in place afterwards"
     )
+    parser.add_argument(
+        "--existing-database",
+        metavar="URL",
+        help="use this database as it is (generated before, e.g. with --keep-database): nothing generated, "
+        "nothing dropped; the bench's reports are added to it",
+    )
     args = parser.parse_args(argv)
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["TOCNS_STATIC_MANIFEST"] = "0"
     warnings.filterwarnings("ignore", "No directory at", UserWarning)  # no collectstatic, as said above
     try:
+        if args.existing_database:
+            with throwaway_instance(None):
+                os.environ["DATABASE_URL"] = args.existing_database
+                return run(args.scale, args.seed, args.runs, args.warmup, args.budget, args.profile)
         with throwaway_instance(args.database_url, keep=args.keep_database):
             return run(args.scale, args.seed, args.runs, args.warmup, args.budget, args.profile)
     except Exception:

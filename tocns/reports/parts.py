@@ -19,11 +19,13 @@ around tocns's code). Used only when the viewer sees every team under the unit; 
 and village dashboards and the exports compute everything per request (``selectors.build``), and the tests
 compare the two."""
 
+import bisect
 import dataclasses
 import datetime
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 
 from django.conf import settings
@@ -473,13 +475,38 @@ class Summed:
         for i, n in enumerate(_row_figures(part)):
             row[i] += sign * n
 
-    def follow_areas(self, areas: set[str], parts: dict) -> None:
-        """The teams to follow up with those of ``areas`` taken from ``parts`` (their new parts)."""
-        kept = [entry for entry in self.follow if entry[1] not in areas] if areas else list(self.follow)
-        for area in areas:
-            kept.extend((selectors.follow_up_key(s), area, s) for s in parts[area].follow_up)
-        kept.sort(key=lambda entry: entry[0])
-        self.follow = kept
+    def follow_areas(self, old: dict, new: dict) -> None:
+        """The teams to follow up with those of the areas in ``old`` (their parts as they were) taken out and
+        those of ``new`` (the areas' new parts) put in, each at its place: the list stays sorted, and an
+        area's difference costs its own teams, not a sort of the country's."""
+        follow = list(self.follow)
+        for area, part in old.items():
+            for score in part.follow_up:
+                at = bisect.bisect_left(follow, (selectors.follow_up_key(score),))
+                if at < len(follow) and follow[at][1] == area and follow[at][2] is score:
+                    del follow[at]
+        for area, part in new.items():
+            for score in part.follow_up:
+                bisect.insort(follow, (selectors.follow_up_key(score), area, score))
+        self.follow = follow
+
+
+class Following(Sequence):
+    """The teams to follow up of a Summed, read-only and in order, without copying its list of them (the
+    country's holds tens of thousands; the page shows ten)."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: list):
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [entry[2] for entry in self._entries[index]]
+        return self._entries[index][2]
 
 
 def _areas_changed(old: dict, new: dict) -> set[str]:
@@ -518,7 +545,10 @@ def _from_scratch(unit: Unit | None, period, on, tokens: dict) -> Summed:
     for area, part in parts.items():
         new.add(area, part, base)
     new.parts = parts
-    new.follow_areas(set(parts), parts)
+    new.follow = sorted(
+        ((selectors.follow_up_key(s), area, s) for area, part in parts.items() for s in part.follow_up),
+        key=lambda entry: entry[0],
+    )
     return new
 
 
@@ -541,13 +571,13 @@ def _by_difference(old: Summed, unit: Unit | None, period, on, tokens: dict, cha
                 areas[province].append(province)
     fresh = _parts_of(areas, period, on, tokens, None)
     new = old.copy(tokens)
+    gone = {area: old.parts[area] for area in fresh if area in old.parts}
+    for area, part in gone.items():
+        new.add(area, part, base, -1)
     for area, part in fresh.items():
-        gone = new.parts.get(area)
-        if gone is not None:
-            new.add(area, gone, base, -1)
         new.add(area, part, base)
         new.parts[area] = part
-    new.follow_areas(set(fresh), new.parts)
+    new.follow_areas(gone, fresh)
     return new
 
 
@@ -592,7 +622,7 @@ def _dashboard(
         reports=sum(sums.months.values()),
         people=sums.people,
         classes=[(k, str(scoring.CLASS_LABELS[k]), sums.classes[k]) for k in scoring.CLASS_ORDER],
-        follow_up=[score for _key, _area, score in sums.follow],
+        follow_up=Following(sums.follow),
         follow_up_count=sums.follow_count,
         adoption=Adoption(*sums.adoption),
         # The country's page mixes provinces' grace periods: it names the default.
