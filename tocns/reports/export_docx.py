@@ -1,7 +1,9 @@
 """A unit's dashboard as a .docx report in the form of Nghị định 30/2020/NĐ-CP (see export)."""
 
+import copy
 import datetime
 import io
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -237,30 +239,77 @@ def _body(doc, text: str):
 
 
 def _data_table(
-    doc, intro: str, header: list[str], rows: list[list[str]], widths: list[float], *, size=12, text_columns=1
+    doc,
+    intro: str,
+    header: list[str],
+    rows: list[list[str]],
+    widths: list[float],
+    *,
+    size=12,
+    text_columns=1,
+    bold_rows=(),
 ):
     """A sentence, then a bordered table under it: the header row repeats on each page, rows stay whole;
     the first column (a number) is centred, the next ``text_columns`` (names) left, the others (figures)
-    right-aligned."""
+    right-aligned; the rows at the indexes ``bold_rows`` (totals) in bold.
+
+    The table is written in one pass: the header and one row of each kind are formatted through python-docx,
+    and every data row is a copy of its kind with the texts put in. Formatting each cell through python-docx
+    took 2.8 s of the 3.6 s a province's report took."""
     _body(doc, intro).paragraph_format.keep_with_next = True
-    table = _table(doc, 1 + len(rows), widths)
+    table = _table(doc, 1, widths)
     table.style = doc.styles["Table Grid"]
+    properties = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(repeat)
-    for row in table.rows:  # a row split at a page end leaves an empty sliver at the top of the next page
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    # One pass over each row's cells: table.cell(r, c) walks the whole table on every call, which made a
-    # province's report take ~19 s.
-    table_rows = table.rows
-    for cell, text in zip(table_rows[0].cells, header, strict=False):
+    properties.append(repeat)
+    # a row split at a page end leaves an empty sliver at the top of the next page
+    properties.append(OxmlElement("w:cantSplit"))
+    for cell, text in zip(table.rows[0].cells, header, strict=False):
         _paragraph(cell, text, bold=True, size=size, before=2, after=2)
-    for table_row, row in zip(table_rows[1:], rows, strict=False):
-        for index, (cell, text) in enumerate(zip(table_row.cells, row, strict=False)):
-            align = "center" if index == 0 else "left" if index <= text_columns else "right"
-            _paragraph(cell, text, size=size, align=align, before=2, after=2)
+    aligns = ["center" if i == 0 else "left" if i <= text_columns else "right" for i in range(len(widths))]
+    bold_rows = set(bold_rows)
+    plain = _row_template(table, aligns, size=size, bold=False)
+    bold = _row_template(table, aligns, size=size, bold=True) if bold_rows else None
+    tbl = table._tbl
+    for index, row in enumerate(rows):
+        tbl.append(_filled_row(bold if index in bold_rows else plain, row))
     _paragraph(doc, after=6)
     return table
+
+
+def _row_template(table, aligns: list[str], *, size, bold: bool):
+    """A row formatted as a data row of the table, each cell holding one run of placeholder text, taken out
+    of the table to be copied (_filled_row)."""
+    row = table.add_row()
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for cell, align in zip(row.cells, aligns, strict=True):
+        _paragraph(cell, "0", bold=bold, size=size, align=align, before=2, after=2)
+    table._tbl.remove(row._tr)
+    return row._tr
+
+
+LINE_CONTROLS = re.compile("[\t\r\n]")
+
+
+def _filled_row(template, texts: list[str]):
+    """A copy of a row template with the cells' texts, as _paragraph writes them: a cell without text keeps
+    its formatted paragraph without a run."""
+    tr = copy.deepcopy(template)
+    runs = [t.getparent() for t in tr.iter(qn("w:t"))]
+    texts = [*texts, *[""] * (len(runs) - len(texts))]
+    for run, text in zip(runs, texts, strict=False):
+        text = strip_controls(text)
+        if not text:
+            run.getparent().remove(run)
+        elif LINE_CONTROLS.search(text):
+            run.text = text  # tabs and line breaks become w:tab and w:br, as in python-docx's add_run
+        else:
+            t = run[-1]
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(qn("xml:space"), "preserve")
+    return tr
 
 
 def _general(doc, board: selectors.Dashboard) -> None:
@@ -370,10 +419,7 @@ def _results(doc, board: selectors.Dashboard, today: datetime.date) -> None:
     intro = _(
         "Kết quả theo năm nội dung hướng dẫn người dân (Công văn số 793/BTTTT-THH), chi tiết theo dịch vụ:"
     )
-    table = _data_table(doc, intro, header, rows, widths)
-    for index in bold_rows:
-        for run in (run for cell in table.rows[index + 1].cells for p in cell.paragraphs for run in p.runs):
-            run.bold = True
+    _data_table(doc, intro, header, rows, widths, bold_rows=bold_rows)
 
 
 def _share(services) -> float:
