@@ -186,15 +186,18 @@ def paired(
     both meet the same machine load: (work's Result, the floor's Result of the same rounds). `before`: run
     untimed before each round (a write the page then has to show), so the floor reads after it too. Fewer
     rounds (at least 3) when one run of `work` is so slow that they would take more than `budget_s`."""
+    work()  # the first warm-up: it may fill what later runs find kept, so it does not size the runs
     start = time.perf_counter()
+    if before is not None:
+        before()
     work()
     first = time.perf_counter() - start
     note = ""
     if first * runs > budget_s:
         runs = max(3, int(budget_s / first))
-        note = f"only {runs} runs, 1 warm-up: one takes {first:.1f} s"
+        note = f"only {runs} runs, 2 warm-ups: one takes {first:.1f} s"
     else:
-        for _ in range(warmup - 1):
+        for _ in range(warmup - 2):
             work()
             floor()
     samples: dict[str, list[float]] = {"work": [], "floor": []}
