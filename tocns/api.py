@@ -17,8 +17,11 @@ class ApiKeyAuth(HttpBearer):
 
     def authenticate(self, request, token):
         user = user_for_key(token)
-        if user is not None:
-            request.user = user  # the selectors take request.user, whichever way the caller signed in
+        if user is None:
+            # A key was sent and is not valid (revoked, mistyped): say so, rather than trying the session
+            # next, whose CSRF check then answered a phone's lost key with "CSRF check Failed" (403).
+            raise AuthenticationError
+        request.user = user  # the selectors take request.user, whichever way the caller signed in
         return user
 
 

@@ -132,6 +132,21 @@ def test_revoked_key_is_refused(client, rosters, people):
     assert post(client, body(rosters.coc_leu), key).status_code == 401
 
 
+def test_a_wrong_key_is_401_with_its_reason_even_where_csrf_is_checked(rosters, people):
+    """A client that checks CSRF as a real server does: a revoked or mistyped key is refused as a key
+    (401, field "auth"), not by the session's CSRF check (403 "CSRF check Failed")."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    token, key = issue_token(user=people.team_leader, name="lost phone")
+    token.revoked_at = timezone.now()
+    token.save()
+    for wrong in (key, "tocns_not-a-key"):
+        refused = post(client, body(rosters.coc_leu), wrong)
+        assert refused.status_code == 401
+        assert refused.json()["error"]["field"] == "auth"
+
+
 def test_session_auth_needs_the_csrf_token(rosters, people):
     from django.test import Client
 
