@@ -557,13 +557,12 @@ def _by_difference(old: Summed, unit: Unit | None, period, on, tokens: dict, cha
     taken out and their new parts added."""
     base = unit.path if unit is not None else stamps.EVERYTHING
     provinces = {key for key in changed if key.count("/") == 2}
+    listed = {key for key in changed if key.count("/") == 3 and key.startswith(base)}
+    if provinces:  # a province's stamp: every area of it (only then are all the areas looked through)
+        listed.update(area for area in old.parts if _province_of(area) in provinces)
     areas: dict[str, list[str]] = {}
-    for area in old.parts.keys() | {key for key in changed if key.count("/") == 3}:
-        if not area.startswith(base):
-            continue
-        province = _province_of(area)
-        if area in changed or province in provinces:
-            areas.setdefault(province, []).append(area)
+    for area in sorted(listed):
+        areas.setdefault(_province_of(area), []).append(area)
     for province in provinces:  # a province's own teams are an area of it
         if province.startswith(base):
             areas.setdefault(province, [])
