@@ -116,6 +116,16 @@ class Photo(models.Model):
 # columns: a report counts at most 10,000 (activities.services.MAX_COUNT), but a commune's month of them, or a
 # team's year, is a sum with no such bound (a 32-bit total overflowed: every later report of that commune's
 # month answered 500).
+#
+# Every report adds to a dozen rows here, so on PostgreSQL each add must be a HOT (heap-only tuple) update: the
+# new version goes on the row's own page and no index gains an entry; the page prunes the old versions itself
+# when it is next read, and no VACUUM is needed to keep the tables compact. PostgreSQL does that only when no
+# index holds a column the update changes: the indexes below hold the keys and paths, never a counter (paths
+# are written unchanged unless a merge moved the team), and the tables leave room on their pages for the new
+# versions (fillfactor, see migration 0007). Covering indexes with the counters made every update add an entry
+# to every index and leave a dead row behind, which the dashboards read through until a VACUUM: after 10,000
+# reports in a province its floor read 2.8x the rows (bench/totals_bloat.py; now 1.1x, 99 % of updates HOT).
+# Reads take the counters from the table instead of the index.
 
 
 class TeamCountTotal(models.Model):
@@ -144,12 +154,8 @@ class TeamMonth(TeamCountTotal):
         indexes = [
             # Named as Django named it when the totals lived in reports (the index kept its name).
             models.Index(fields=["area_path", "month"], name="reports_tea_area_pa_0e60ac_idx"),
-            # Covering: a province's per-team sums are read from the index alone, not from thousands of
-            # table pages scattered by the order reports came in.
-            models.Index(
-                fields=["unit_path", "month", "team", "people", "reports", "households", "weeks"],
-                name="team_month_covering_weeks",
-            ),
+            # No counter in an index (see above): a province's per-team sums read the table's rows.
+            models.Index(fields=["unit_path", "month"], name="team_month_by_path"),
         ]
 
     def __str__(self):
@@ -164,11 +170,7 @@ class TeamYear(TeamCountTotal):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "year"], name="team_year_once")]
-        indexes = [
-            models.Index(
-                fields=["year", "unit_path", "team", "weeks", "people", "reports"], name="team_year_covering"
-            )
-        ]
+        indexes = [models.Index(fields=["year", "unit_path"], name="team_year_by_path")]
 
     def __str__(self):
         return f"{self.team_id} {self.year}: {self.reports}"
@@ -195,11 +197,7 @@ class TeamMonthOutcome(TeamOutcomeTotal):
         constraints = [
             models.UniqueConstraint(fields=["team", "month", "service"], name="team_month_service_once")
         ]
-        indexes = [
-            models.Index(
-                fields=["unit_path", "month", "team", "service", "completed"], name="team_outcome_covering"
-            )
-        ]
+        indexes = [models.Index(fields=["unit_path", "month", "service"], name="team_outcome_by_path")]
 
     def __str__(self):
         return f"{self.team_id} {self.month:%m/%Y} {self.service_id}: {self.completed}/{self.guided}"
@@ -215,12 +213,7 @@ class TeamYearOutcome(TeamOutcomeTotal):
         constraints = [
             models.UniqueConstraint(fields=["team", "year", "service"], name="team_year_service_once")
         ]
-        indexes = [
-            models.Index(
-                fields=["year", "service", "unit_path", "team", "completed"],
-                name="team_year_outcome_covering",
-            )
-        ]
+        indexes = [models.Index(fields=["year", "service", "unit_path"], name="team_year_outcome_by_path")]
 
     def __str__(self):
         return f"{self.team_id} {self.year} {self.service_id}: {self.completed}/{self.guided}"
@@ -248,13 +241,9 @@ class AreaMonthOutcome(models.Model):
     completed = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        # The unique key's index serves a province's reads too (area_path first).
         constraints = [
             models.UniqueConstraint(fields=["area_path", "month", "service"], name="area_month_service_once")
-        ]
-        indexes = [
-            models.Index(
-                fields=["area_path", "month", "service", "guided", "completed"], name="area_outcome_covering"
-            )
         ]
 
     def __str__(self):
@@ -273,7 +262,7 @@ class TeamWeek(models.Model):
         constraints = [models.UniqueConstraint(fields=["team", "week"], name="team_week_once")]
         # Scores read one week of a province (the week a period starts in, when it starts after a Monday):
         # the week first, so that is one short range of the index.
-        indexes = [models.Index(fields=["week", "area_path", "team", "reports"], name="team_week_by_week")]
+        indexes = [models.Index(fields=["week", "area_path"], name="team_week_by_path")]
 
     def __str__(self):
         return f"{self.team_id} {self.week:%d/%m/%Y}: {self.reports}"
