@@ -28,6 +28,15 @@ QUIET_S = 0.2
 # The service worker works in the background: the wire must be still this long before its bytes are read.
 WIRE_QUIET_S = 1.0
 WORKER_TIMEOUT_S = 30.0
+# A member's first signed-in visit to the home page, the service worker's background fetches included (the
+# handbook guides it keeps for reading without signal): with 5,000 articles as with a dozen.
+FIRST_VISIT_PAGE = "/"
+FIRST_VISIT_BUDGET_BYTES = 300 * KB
+# The phone's list of guides to keep offline; the worker stores it last, once every guide on it is kept.
+OFFLINE_LIST = "/cam-nang/ngoai-tuyen.json"
+# How long the first visit may take to settle: the page asks the worker only after the member lingered, and a
+# worker that fetched every guide took minutes at 5,000 articles.
+FIRST_VISIT_TIMEOUT_S = 300.0
 # Where a service worker got a response from (Network.Response.serviceWorkerResponseSource): these cost
 # nothing on the wire.
 WORKER_CACHE_SOURCES = {"cache-storage", "http-cache"}
@@ -111,6 +120,7 @@ class WireRequest:
     down: int = 0
     accept_encoding: str = ""
     content_encoding: str = ""
+    at: float = 0.0  # time.monotonic() when the request line went through
 
 
 @dataclass
@@ -131,6 +141,49 @@ class WorkerVisit:
     @property
     def over_budget(self) -> bool:
         return self.down > self.budget_bytes
+
+
+@dataclass
+class FirstVisit:
+    """A member's first signed-in visit to a page on a phone that never had the worker, held open until the
+    worker kept its offline guides and the wire went quiet: everything the phone downloads for it."""
+
+    role: str
+    page: str
+    articles: int  # published handbook articles on the server
+    down: int
+    up: int
+    page_load: Load
+    loaded_at: float  # time.monotonic() when the page's load settled
+    wire: list[WireRequest] = field(default_factory=list)
+    # False when the worker was still fetching at FIRST_VISIT_TIMEOUT_S: the bytes are then a lower bound.
+    finished: bool = True
+
+    budget_bytes: int = FIRST_VISIT_BUDGET_BYTES
+
+    @property
+    def over_budget(self) -> bool:
+        return self.down > self.budget_bytes
+
+    @property
+    def judged(self) -> bool:
+        """Over budget already, or finished: a visit cut short under the budget says nothing."""
+        return self.finished or self.over_budget
+
+    @property
+    def ratio(self) -> float:
+        return self.down / self.budget_bytes
+
+    @property
+    def handbook(self) -> list[WireRequest]:
+        """What the worker fetched of the handbook for offline reading (the list itself aside)."""
+        return [w for w in self.wire if w.path.startswith("/cam-nang/") and w.path != OFFLINE_LIST]
+
+    @property
+    def list_after_s(self) -> float | None:
+        """Seconds from the page's load to the worker's first request for the offline list."""
+        asked = [w.at for w in self.wire if w.path == OFFLINE_LIST]
+        return min(asked) - self.loaded_at if asked else None
 
 
 class NetworkLog:
@@ -374,7 +427,7 @@ class CountingProxy:
                     method, path = (part.decode("latin-1") for part in line.groups())
                     head = chunk[line.start() :].split(b"\r\n\r\n", 1)[0]
                     connection.current = WireRequest(
-                        method, path, accept_encoding=header(head, "accept-encoding")
+                        method, path, accept_encoding=header(head, "accept-encoding"), at=time.monotonic()
                     )
                     self._wire.append(connection.current)
                 if connection.current:

@@ -4,9 +4,10 @@ activities.scope and teams.scope (activities_for / teams_for), so nothing here w
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 
+from tocns.accounts.selectors import active_roles
 from tocns.catalogue.models import DigitalService
 from tocns.core.queries import vi_order
 from tocns.teams.models import Member, TeamStatus
@@ -139,4 +140,45 @@ def summarise_teams(rows) -> Summary:
         silent=sum(1 for t in rows if t.last_report is None or t.last_report <= cutoff),
         never=sum(1 for t in rows if t.last_report is None),
         reports_30d=sum(t.reports_30d for t in rows),
+    )
+
+
+WORKED_ON_DAYS = 365  # the reports that tell which services a team works on
+
+
+def services_worked_on(user, today: datetime.date | None = None) -> list[int]:
+    """The ids of the digital services the user's teams work on, the most worked on first (registered in
+    catalogue.worked_on: the guides a member's phone keeps offline).
+
+    Those of the reports of the user's teams (current memberships) in the last year, by people guided; for
+    someone whose teams made none (a new team) or who has no team (an officer), those of the reports made in
+    the communes of their roles in that year; with none there either (a new commune, a province officer, the
+    system admin), every service in use, in the catalogue's order."""
+    since = (today or timezone.localdate()) - datetime.timedelta(days=WORKED_ON_DAYS)
+    recent = Outcome.objects.filter(activity__date__gte=since)
+    teams = Member.objects.current().filter(user=user).values("team_id")
+    if ranked := _most_guided(recent.filter(activity__team__in=teams)):
+        return ranked
+    communes = set()
+    for role in active_roles(user):
+        parts = role.unit.path.strip("/").split("/") if role.unit_id else []
+        if len(parts) >= 2:  # a commune or a village: its commune (a province's would be too many reports)
+            communes.add(f"/{parts[0]}/{parts[1]}/")
+    if communes:
+        where = Q()
+        for path in sorted(communes):
+            where |= Q(activity__unit_path__startswith=path)
+        if ranked := _most_guided(recent.filter(where)):
+            return ranked
+    return list(DigitalService.objects.in_use().values_list("pk", flat=True))
+
+
+def _most_guided(outcomes) -> list[int]:
+    """The services of the outcomes, by people guided, then in the catalogue's order."""
+    return list(
+        outcomes.order_by()
+        .values("service_id")
+        .annotate(guided=Sum("guided"))
+        .order_by("-guided", "service__sort_order", "service__code")
+        .values_list("service_id", flat=True)
     )

@@ -98,6 +98,22 @@ class ArticleVersion(models.Model):
         return f"{self.article} v{self.number}"
 
 
+class SavedArticle(models.Model):
+    """An article a member asked to keep on their phone ("Lưu để xem khi không có mạng"): the phone's offline
+    list carries it besides the guides of their team's services. A few per person (selectors.SAVED_MAX), so
+    what a phone downloads stays small; kept on the server, so it follows the member to a new phone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "article"], name="one_save_per_article")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.article_id}"
+
+
 class TermField(models.CharField):
     """A search term, compared byte by byte on PostgreSQL (collation "C"), as SQLite compares it already.
 

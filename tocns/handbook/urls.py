@@ -11,6 +11,7 @@ urlpatterns = [
     path("cam-nang/<slug:slug>/in/", views.handout, name="handout"),
     path("cam-nang/<slug:slug>/sua/", views.edit, name="edit"),
     path("cam-nang/<slug:slug>/dang/", views.publish, name="publish"),
+    path("cam-nang/<slug:slug>/luu/", views.save_offline, name="save_offline"),
     path("cam-nang/<slug:slug>/anh/", views.step_image, name="step_image"),
     path("cam-nang/<slug:slug>/anh/<int:number>.jpg", views.step_image_file, name="step_image_file"),
     path("cam-nang/<slug:slug>/lich-su/", views.history, name="history"),

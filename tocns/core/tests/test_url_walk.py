@@ -229,6 +229,7 @@ WALK = [
     ("handbook:handout", lambda t: "/cam-nang/cong-khai/in/", EVERYONE_200),
     ("handbook:edit", lambda t: "/cam-nang/cong-khai/sua/", HANDBOOK_EDITORS),
     ("handbook:publish", lambda t: "/cam-nang/cong-khai/dang/", expect(405, **POST_ONLY)),
+    ("handbook:save_offline", lambda t: "/cam-nang/cong-khai/luu/", expect(405, **POST_ONLY)),
     ("handbook:step_image", lambda t: "/cam-nang/cong-khai/anh/", HANDBOOK_EDITORS),
     ("handbook:step_image_file", lambda t: "/cam-nang/cong-khai/anh/1.jpg", EVERYONE_200),
     ("handbook:step_image_file", lambda t: "/cam-nang/noi-bo/anh/1.jpg", MEMBERS_READ),

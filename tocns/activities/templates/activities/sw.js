@@ -29,29 +29,51 @@ self.addEventListener("install", function (event) {
 /* Pages read offline: the report form, and handbook articles (kept each time one is opened online). */
 function keepsPage(path) { return path === REPORT || (path.indexOf(HANDBOOK) === 0 && path !== GUIDES); }
 
-/* The guides for every service, so a member can show them in a village without signal. The list's
-   version changes when a guide does; then every guide is fetched again. Otherwise only those missing
-   from the phone are: a fetch cut off when the signal dropped, a copy the phone cleared. The version is
-   written once no fetch failed for want of a network, and a sync that met none is not repeated for ten
-   minutes. One sync runs at a time. */
+/* The guides a member's phone keeps for reading in a village without signal: the guides of the services
+   their team works on (a few dozen at most, however large the handbook) and the articles they saved. The
+   server's list (GUIDES) gives each one's version; a guide is fetched again when its version changed, and
+   otherwise only when missing from the phone (a fetch cut off when the signal dropped, a copy the phone
+   cleared). The guides come two at a time, never all at once, and the first fetch the network does not
+   answer stops the rest. The list is written once no fetch failed for want of a network; it also names
+   the guides on the phone when a page is not (offlinePage). The pages ask only once the member lingered
+   (base.html); "sync-guides" is then not repeated for ten minutes after a sync that reached the server,
+   "sync-guides-now" (after a save) runs at once. One sync runs at a time. */
+var AT_ONCE = 2;
 var guidesCheckedAt = 0, syncing = null;
-function fetchGuides(cache, urls, changed) {
-  return Promise.all(urls.map(function (url) {
-    return (changed ? Promise.resolve(null) : cache.match(url)).then(function (hit) {
+function fetchAll(cache, jobs) {
+  var next = 0, reached = true;
+  function one() {
+    if (next >= jobs.length) return Promise.resolve();
+    var job = jobs[next++];
+    return (job.changed ? Promise.resolve(null) : cache.match(job.url)).then(function (hit) {
       if (hit) return true;
       /* Kept, or answered without a page (false): the server was reached. Unreached: null. */
-      return fetch(url, { credentials: "same-origin" }).then(function (r) { return keep(url, r); }, function () { return null; });
+      return fetch(job.url, { credentials: "same-origin" }).then(function (r) { return keep(job.url, r); }, function () { return null; });
+    }).then(function (result) {
+      if (result === null) { reached = false; next = jobs.length; }
+      return one();
     });
-  })).then(function (results) { return results.indexOf(null) < 0; });
+  }
+  var runners = [];
+  for (var i = 0; i < AT_ONCE; i++) runners.push(one());
+  return Promise.all(runners).then(function () { return reached; });
 }
-function syncGuides() {
-  if (syncing || Date.now() - guidesCheckedAt < 600000) return syncing || Promise.resolve();
+function syncGuides(now) {
+  if (syncing) return now ? syncing.then(function () { return syncGuides(true); }) : syncing;
+  if (!now && Date.now() - guidesCheckedAt < 600000) return Promise.resolve();
   guidesCheckedAt = Date.now();
   syncing = fetch(GUIDES, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; }).then(function (list) {
-    if (!list || !list.version) return;
+    if (!list || !list.version || !list.guides) return;
     return caches.open(PAGES).then(function (cache) {
       return cache.match(GUIDES).then(function (old) { return old ? old.json() : null; }).then(function (stored) {
-        return fetchGuides(cache, list.urls, !stored || stored.version !== list.version);
+        var held = {};
+        ((stored && stored.guides) || []).forEach(function (g) { held[g.url] = g.version; });
+        var jobs = [];
+        list.guides.forEach(function (g) {
+          var changed = held[g.url] !== g.version;
+          [g.url].concat(g.images || []).forEach(function (url) { jobs.push({ url: url, changed: changed }); });
+        });
+        return fetchAll(cache, jobs);
       }).then(function (reached) {
         if (!reached) { guidesCheckedAt = 0; return; }
         return cache.put(GUIDES, new Response(JSON.stringify(list), { headers: { "Content-Type": "application/json" } }));
@@ -62,8 +84,26 @@ function syncGuides() {
 }
 
 self.addEventListener("message", function (event) {
-  if (event.data === "sync-guides") event.waitUntil(syncGuides());
+  if (event.data === "sync-guides" || event.data === "sync-guides-now") event.waitUntil(syncGuides(event.data === "sync-guides-now"));
 });
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+}
+/* No network and no copy of the page: say so, and list the guides that are on the phone. */
+function offlinePage(cache) {
+  return cache.match(GUIDES).then(function (r) { return r ? r.json() : null; }).catch(function () { return null; }).then(function (list) {
+    var guides = (list && list.guides) || [];
+    var html = OFFLINE;
+    if (guides.length) {
+      html += "<p style='font:18px system-ui;padding:0 1rem'>{% translate 'Các bài cẩm nang đọc được khi không có mạng:' as kept %}{{ kept|escapejs }}</p>" +
+        "<ul style='font:18px/1.6 system-ui'>" + guides.map(function (g) {
+          return "<li><a href='" + escapeHtml(g.url) + "'>" + escapeHtml(g.title) + "</a></li>";
+        }).join("") + "</ul>";
+    }
+    return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+  });
+}
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(
@@ -86,9 +126,8 @@ self.addEventListener("fetch", function (event) {
         return response;
       }, function () {
         return caches.open(PAGES).then(function (cache) {
-          return cache.match(key).then(function (hit) { return hit || (url.pathname === REPORT ? cache.match(REPORT) : null); });
-        }).then(function (hit) {
-          return hit || new Response(OFFLINE, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+          return cache.match(key).then(function (hit) { return hit || (url.pathname === REPORT ? cache.match(REPORT) : null); })
+            .then(function (hit) { return hit || offlinePage(cache); });
         });
       })
     );
