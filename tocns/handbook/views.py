@@ -1,22 +1,25 @@
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tocns.catalogue.models import DigitalService
 from tocns.core.images import PhotoError
 from tocns.core.qr import qr_svg
 from tocns.core.queries import counted_page
 
 from . import scope, selectors, services
 from .forms import ArticleForm, StepImageForm
-from .models import Article, ArticleKind, ArticleStatus, Step
+from .models import Article, ArticleKind, ArticleStatus, SavedArticle, Step
 
 
 def _readable(request, slug):
@@ -57,27 +60,85 @@ def _page_number(text: str | None) -> int:
         return 1
 
 
+PAGE_SIZE = 20  # articles on a page of the handbook's lists and of search results
+ALERTS_SHOWN = 5  # the newest scam alerts at the top of the front page
+DRAFTS_SHOWN = 5  # an editor's most recently changed drafts on the front page
+
+
+def _paged(queryset, number: int, total: int | None = None):
+    """A page of `queryset` (ordered) as counted_page gives it, counting once (or not at all if the total
+    is known already)."""
+    known = {"total": total}
+
+    def rows_of(offset, limit):
+        if known["total"] is None:
+            known["total"] = queryset.count()
+        if offset and offset >= known["total"]:
+            return None, []
+        return known["total"], list(queryset[offset : offset + limit])
+
+    return counted_page(rows_of, number, PAGE_SIZE)
+
+
 def index(request):
-    """Search and browse; citizens see the public articles without signing in."""
+    """Search and browse; citizens see the public articles without signing in.
+
+    The front page stays a few kilobytes whatever the number of articles: the newest scam alerts, the
+    digital services and the kinds of article with how many there are of each (each a link to its own
+    list), then the guides, newest first, a page at a time ("Trang sau"). ?loai=<kind>, ?dich-vu=<service>
+    and, for editors, ?trang-thai=nhap list one of those, paged the same way."""
     query = request.GET.get("q", "").strip()
     articles = scope.articles_for(request.user)
     can_edit = scope.can_edit_handbook(request.user)
+    number = _page_number(request.GET.get("trang"))
     context = {"query": query, "can_edit": can_edit}
     if query:
-        context["page"] = counted_page(
-            lambda offset, limit: selectors.search_page(articles, query, offset, limit),
-            _page_number(request.GET.get("trang")),
-            20,
-        )
-        context["extra"] = f"q={query}"
+        complete = []
+
+        def rows_of(offset, limit):
+            results = selectors.search_results(articles, query, offset, limit)
+            complete.append(results.complete)
+            return results.total, results.articles
+
+        context["page"] = counted_page(rows_of, number, PAGE_SIZE)
+        context["complete"] = complete[-1]
+        context["extra"] = urlencode({"q": query})
+        return render(request, "handbook/index.html", context)
+
+    kinds = selectors.count_by_kind(articles)
+    kind = request.GET.get("loai", "")
+    service = request.GET.get("dich-vu", "")
+    if can_edit and request.GET.get("trang-thai") == "nhap":
+        drafts = Article.objects.exclude(status=ArticleStatus.PUBLISHED).defer("search_text")
+        context["listing"] = _("Bản nháp")
+        context["page"] = _paged(drafts.order_by("-updated_at", "-pk"), number)
+        context["extra"] = urlencode({"trang-thai": "nhap"})
+    elif kind in ArticleKind.values:
+        context["listing"] = ArticleKind(kind).label
+        listed = articles.filter(kind=kind).defer("search_text").order_by("-pk")
+        context["page"] = _paged(listed, number, kinds.get(kind, 0))
+        context["extra"] = urlencode({"loai": kind})
+    elif service:
+        chosen = get_object_or_404(DigitalService, code=service)
+        context["listing"] = chosen.short_name
+        listed = articles.filter(services=chosen).defer("search_text").order_by("-pk")
+        context["page"] = _paged(listed, number)
+        context["extra"] = urlencode({"dich-vu": service})
     else:
-        context["by_service"] = selectors.guides_by_service(articles.filter(kind=ArticleKind.GUIDE))
-        context["alerts"] = articles.filter(kind=ArticleKind.SCAM_ALERT).order_by("-last_checked")[:5]
-        context["others"] = articles.exclude(kind__in=[ArticleKind.GUIDE, ArticleKind.SCAM_ALERT]).order_by(
-            "title"
+        guides = articles.filter(kind=ArticleKind.GUIDE).defer("search_text").order_by("-pk")
+        context["page"] = _paged(guides, number, kinds.get(ArticleKind.GUIDE, 0))
+        context["front"] = context["page"].number == 1
+    if context.get("front"):
+        context["alerts"] = list(
+            articles.filter(kind=ArticleKind.SCAM_ALERT).defer("search_text").order_by("-pk")[:ALERTS_SHOWN]
         )
-    if can_edit:
-        context["drafts"] = Article.objects.exclude(status=ArticleStatus.PUBLISHED).order_by("-updated_at")
+        context["alert_count"] = kinds.get(ArticleKind.SCAM_ALERT, 0)
+        context["services"] = selectors.services_counted(articles)
+        context["kinds"] = [(k.value, k.label, kinds[k.value]) for k in ArticleKind if kinds.get(k.value)]
+        if can_edit:
+            drafts = Article.objects.exclude(status=ArticleStatus.PUBLISHED).defer("search_text")
+            context["drafts"] = list(drafts.order_by("-updated_at", "-pk")[:DRAFTS_SHOWN])
+            context["draft_count"] = drafts.count()
     return render(request, "handbook/index.html", context)
 
 
@@ -89,6 +150,10 @@ def detail(request, slug: str):
         "can_edit": can_edit,
         "steps": list(article.steps.all()),
         "services": list(article.services.all()),
+        "saved": (
+            request.user.is_authenticated
+            and SavedArticle.objects.filter(user=request.user, article=article).exists()
+        ),
     }
     return render(request, "handbook/detail.html", context)
 
@@ -226,24 +291,52 @@ def version(request, slug: str, number: int):
 
 
 def offline_list(request):
-    """What a member's phone keeps for reading without signal: every published guide tied to a service,
-    with its step images. The version changes whenever one of them changes, so the phone refreshes then."""
+    """What a member's phone keeps for reading without signal (selectors.offline_articles): each article's
+    page, step images, title (the worker lists them when a page is not on the phone) and version, which the
+    phone compares with the copy it holds to fetch again only what changed; and a version of the whole list.
+    A citizen's browser keeps nothing."""
     if not request.user.is_authenticated:
-        return JsonResponse({"version": "", "urls": []})
-    guides = (
-        scope.articles_for(request.user)
-        .filter(kind=ArticleKind.GUIDE, services__isnull=False)
-        .distinct()
-        .order_by("slug")
-        .prefetch_related("steps")
-    )
-    urls, stamp = [reverse("handbook:index")], hashlib.sha256()
-    for article in guides:
-        urls.append(reverse("handbook:detail", args=[article.slug]))
-        urls += [
-            reverse("handbook:step_image_file", args=[article.slug, step.number])
-            for step in article.steps.all()
-            if step.image
-        ]
-        stamp.update(f"{article.slug}:{article.version}".encode())
-    return JsonResponse({"version": stamp.hexdigest()[:12], "urls": urls})
+        return JsonResponse({"version": "", "guides": []})
+    guides, stamp = [], hashlib.sha256()
+    for article in selectors.offline_articles(request.user):
+        slug = article.slug
+        guides.append(
+            {
+                "url": reverse("handbook:detail", args=[slug]),
+                "title": article.title,
+                "version": article.version,
+                "images": [
+                    reverse("handbook:step_image_file", args=[slug, s.number]) for s in article.steps.all()
+                ],
+            }
+        )
+        stamp.update(f"{slug}:{article.version}\n".encode())
+    return JsonResponse({"version": stamp.hexdigest()[:12], "guides": guides})
+
+
+@require_POST
+@_with_login
+def save_offline(request, slug: str):
+    """The button "Lưu để xem khi không có mạng": the article joins the member's offline list (or leaves
+    it). A member keeps at most selectors.SAVED_MAX saved: one more lets the oldest go, the message says so."""
+    if not request.user.is_authenticated:
+        raise _LoginNeeded
+    article, _can_edit = _readable(request, slug)
+    if article.status != ArticleStatus.PUBLISHED:
+        raise Http404
+    mine = SavedArticle.objects.filter(user=request.user)
+    if request.POST.get("action") == "remove":
+        mine.filter(article=article).delete()
+        messages.success(request, _("Đã bỏ lưu bài này."))
+        return redirect("handbook:detail", slug=slug)
+    with transaction.atomic():
+        SavedArticle.objects.get_or_create(user=request.user, article=article)
+        dropped = list(mine.select_related("article").order_by("-saved_at", "-pk")[selectors.SAVED_MAX :])
+        mine.filter(pk__in=[d.pk for d in dropped]).delete()
+    message = _("Đã lưu bài để xem khi không có mạng.")
+    if dropped:
+        message += " " + _(
+            "Điện thoại giữ tối đa %(n)s bài đã lưu, nên bài “%(title)s” lưu lâu nhất đã được bỏ lưu."
+        ) % {"n": selectors.SAVED_MAX, "title": dropped[-1].article.title}
+    messages.success(request, message)
+    return redirect("handbook:detail", slug=slug)
