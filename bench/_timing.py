@@ -221,3 +221,31 @@ def paired(
 def verdict(met: bool, text: str) -> str:
     """A goal's line: PASS or FAIL, then what was measured against what."""
     return f"{'PASS' if met else 'FAIL'}  {text}"
+
+
+def province_floor(province, period) -> Callable[[], tuple[dict, dict]]:
+    """The least any dashboard of the province can cost: its already-aggregated numbers summed in SQL,
+    ``AreaMonth`` reports by month and ``AreaMonthOutcome`` guided/completed by service for the period (two
+    queries). dashboard.py's floor (b), and accounts.py's for the dashboard it measures."""
+    from django.db.models import Sum
+
+    from tocns.activities.models import AreaMonth, AreaMonthOutcome
+
+    where = {"area_path__startswith": province.path, "month__gte": period.start, "month__lte": period.end}
+
+    def floor() -> tuple[dict, dict]:
+        months = dict(
+            AreaMonth.objects.filter(**where)
+            .values("month")
+            .annotate(n=Sum("reports"))
+            .values_list("month", "n")
+        )
+        services = {
+            r["service_id"]: (r["g"], r["c"])
+            for r in AreaMonthOutcome.objects.filter(**where)
+            .values("service_id")
+            .annotate(g=Sum("guided"), c=Sum("completed"))
+        }
+        return months, services
+
+    return floor

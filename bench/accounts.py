@@ -67,7 +67,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._support import throwaway_instance  # noqa: E402
-from bench._timing import Result, paired, replay, verdict  # noqa: E402
+from bench._timing import Result, paired, province_floor, replay, verdict  # noqa: E402
 
 GOAL_SCALE = 1.0
 GOAL_VENDOR = "postgresql"
@@ -118,13 +118,12 @@ def run(args) -> int:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Count, Sum
+    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from tocns.accounts.models import RoleAssignment, User
-    from tocns.activities.models import AreaMonth, AreaMonthOutcome
     from tocns.audit.models import AuditEntry
     from tocns.evaluation.scoring import Period
     from tocns.reports.parts import KEPT
@@ -165,24 +164,7 @@ def run(args) -> int:
     def members_floor():
         return len(list(members.select_related("team", "team__unit", "user")))
 
-    def totals_floor():
-        months = dict(
-            AreaMonth.objects.filter(
-                area_path__startswith=province.path, month__gte=period.start, month__lte=period.end
-            )
-            .values("month")
-            .annotate(n=Sum("reports"))
-            .values_list("month", "n")
-        )
-        services = {
-            r["service_id"]: (r["g"], r["c"])
-            for r in AreaMonthOutcome.objects.filter(
-                area_path__startswith=province.path, month__gte=period.start, month__lte=period.end
-            )
-            .values("service_id")
-            .annotate(g=Sum("guided"), c=Sum("completed"))
-        }
-        return months, services
+    totals_floor = province_floor(province, period)
 
     # label -> (p50 ms, p95 ms, floor p95 ms, floor key, note)
     rows: dict[str, tuple[float, float, float, str, str]] = {}

@@ -97,6 +97,7 @@ from bench._timing import (  # noqa: E402
     Result,
     paired,
     profile,
+    province_floor,
     replay,
     served,
     template_alone,
@@ -228,7 +229,7 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
     from django.utils import timezone
 
     from tocns.accounts.models import User
-    from tocns.activities.models import Activity, AreaMonth, AreaMonthOutcome, Outcome
+    from tocns.activities.models import Activity, AreaMonth, Outcome
     from tocns.core import stamps
     from tocns.evaluation.scoring import Period
     from tocns.reports import selectors
@@ -280,24 +281,7 @@ def run(scale: float, seed: int, runs: int, warmup: int, budget_s: float, profil
         make_plan(province, year, admin)
     problems: list[str] = []
 
-    def floor():
-        months = dict(
-            AreaMonth.objects.filter(
-                area_path__startswith=province.path, month__gte=period.start, month__lte=period.end
-            )
-            .values("month")
-            .annotate(n=Sum("reports"))
-            .values_list("month", "n")
-        )
-        services = {
-            r["service_id"]: (r["g"], r["c"])
-            for r in AreaMonthOutcome.objects.filter(
-                area_path__startswith=province.path, month__gte=period.start, month__lte=period.end
-            )
-            .values("service_id")
-            .annotate(g=Sum("guided"), c=Sum("completed"))
-        }
-        return months, services
+    floor = province_floor(province, period)
 
     def raw():
         services = {
